@@ -1,0 +1,7 @@
+export { ConfigError, loadConfig } from './config.js'
+export { errorBody, HttpError, installErrorHandling, type ErrorBody } from './errors.js'
+export { health, type HealthOptions, type ReadinessCheck } from './health.js'
+export { metrics, type MetricsOptions } from './metrics.js'
+export { openapi, type OpenApiOptions } from './openapi.js'
+export { createServer, DEFAULT_CLOSE_GRACE_MS, listen, main, type ServerOptions } from './server.js'
+export { CommonConfigSchema } from './common-config.js'
