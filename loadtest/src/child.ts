@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+export const READY_TIMEOUT_MS = 120_000
+
+/** A port the kernel just handed out and released (a child process binds it next). */
+export async function freePort (): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address()
+      srv.close(() => typeof addr === 'object' && addr !== null ? resolve(addr.port) : reject(new Error('no port')))
+    })
+  })
+}
+
+export interface Child {
+  name: string
+  proc: ChildProcess
+  pid: number
+  /** The last lines it wrote, shown when it fails to start. */
+  output: () => string
+  stop: () => Promise<void>
+}
+
+/** Spawns a child process that is killed when this process exits. */
+export function spawnChild (name: string, command: string, args: string[], opts: { cwd?: string, env?: NodeJS.ProcessEnv }): Child {
+  const proc = spawn(command, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  if (proc.pid === undefined) throw new Error(`could not start ${name} (${command})`)
+  let tail = ''
+  const keep = (chunk: Buffer): void => { tail = (tail + chunk.toString()).slice(-4000) }
+  proc.stdout?.on('data', keep)
+  proc.stderr?.on('data', keep)
+  const kill = (): void => { proc.kill('SIGKILL') }
+  process.once('exit', kill)
+  const stop = async (): Promise<void> => {
+    process.off('exit', kill)
+    if (proc.exitCode !== null || proc.signalCode !== null) return
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()))
+    proc.kill('SIGTERM')
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000)
+    await exited
+    clearTimeout(timer)
+  }
+  return { name, proc, pid: proc.pid, output: () => tail, stop }
+}
+
+/** Polls `url` until it answers `okStatus`, failing early if the child exits. */
+export async function waitForHttp (child: Child, url: string, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (child.proc.exitCode !== null || child.proc.signalCode !== null) {
+      throw new Error(`${child.name} exited (${child.proc.exitCode ?? child.proc.signalCode}) before it was ready:\n${child.output()}`)
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) })
+      await res.arrayBuffer()
+      if (res.ok) return
+    } catch { /* not listening yet */ }
+    await sleep(100)
+  }
+  throw new Error(`${child.name} was not ready at ${url} within ${timeoutMs} ms:\n${child.output()}`)
+}

@@ -1,0 +1,102 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { machineInfo } from '../machine.js'
+import { DEFAULT_CONNECTIONS, measure } from '../measure.js'
+import { RESULTS_DIR, TABLE_PATH } from '../paths.js'
+import { appendRows, type LoadResult, type MachineInfo } from '../result.js'
+
+export interface Target {
+  name: string
+  url: string
+  path: string
+  /** Processes whose CPU and RSS belong to this path (backend plus proxy). */
+  pids: Record<string, number>
+}
+
+export interface CompareArgs { durationSec: number, warmupSec: number, connections: number, quiet: boolean }
+
+/** Ratios of one comparison run, with the targets the issue sets for them. */
+export interface Ratio { name: string, value: number, target?: string, met?: boolean }
+
+export interface Comparison {
+  comparison: string
+  startedAt: string
+  machine: MachineInfo
+  ratios: Ratio[]
+  results: LoadResult[]
+}
+
+export function compareArgs (defaults: Partial<CompareArgs> = {}): CompareArgs {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      quiet: { type: 'boolean' }
+    }
+  })
+  const num = (v: string | undefined, fallback: number): number => v === undefined ? fallback : Number(v)
+  return {
+    durationSec: num(values.duration, defaults.durationSec ?? 10),
+    warmupSec: num(values.warmup, defaults.warmupSec ?? 3),
+    connections: num(values.connections, defaults.connections ?? DEFAULT_CONNECTIONS),
+    quiet: values.quiet ?? false
+  }
+}
+
+/** Measures each target in turn with the same settings. */
+export async function runTargets (
+  label: string, targets: Target[], args: CompareArgs, mode: { rate?: number, generator?: LoadResult['generator'] } = {}
+): Promise<Record<string, LoadResult>> {
+  const out: Record<string, LoadResult> = {}
+  for (const t of targets) {
+    out[t.name] = await measure({
+      scenario: `${label}:${t.name}`,
+      url: t.url,
+      via: 'direct',
+      requests: [{ method: 'GET', path: t.path }],
+      mode: mode.rate === undefined ? 'closed' : 'open',
+      connections: mode.rate === undefined ? args.connections : 64,
+      rate: mode.rate,
+      generator: mode.generator,
+      durationSec: args.durationSec,
+      warmupSec: args.warmupSec,
+      pids: t.pids,
+      quiet: args.quiet
+    })
+  }
+  return out
+}
+
+const pad = (s: string, n: number): string => s.padEnd(n)
+
+export function printResults (title: string, results: Record<string, LoadResult>): void {
+  console.log(`\n${title}`)
+  console.log(`  ${pad('target', 24)} ${pad('req/s', 9)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('non-2xx', 8)} ${pad('errors', 7)} CPU % by process`)
+  for (const [name, r] of Object.entries(results)) {
+    const non2xx = Object.values(r.non2xx).reduce((a, b) => a + b, 0)
+    const cpu = Object.entries(r.services).map(([s, u]) => `${s} ${u.cpuPercent}`).join(', ')
+    console.log(`  ${pad(name, 24)} ${pad(r.requestsPerSec.toFixed(0), 9)} ${pad(r.latencyMs.p50.toFixed(2), 8)} ${pad(r.latencyMs.p99.toFixed(2), 8)} ${pad(String(non2xx), 8)} ${pad(String(r.errors), 7)} ${cpu}, load generator ${r.clientCpuPercent}`)
+  }
+}
+
+export function printRatios (ratios: Ratio[]): void {
+  console.log('\nratios')
+  for (const r of ratios) {
+    const verdict = r.target === undefined ? '' : `  target ${r.target}: ${r.met === true ? 'met' : 'NOT met'}`
+    console.log(`  ${pad(r.name, 48)} ${r.value.toFixed(2)}${verdict}`)
+  }
+}
+
+/** Writes loadtest/results/<comparison>-<iso>.json and appends every measured row to the table. */
+export async function writeComparison (c: Omit<Comparison, 'machine'>): Promise<string> {
+  await mkdir(RESULTS_DIR, { recursive: true })
+  const full: Comparison = { ...c, machine: machineInfo() }
+  const file = join(RESULTS_DIR, `${c.comparison}-${c.startedAt.replace(/[:.]/g, '-')}.json`)
+  await writeFile(file, JSON.stringify(full, null, 2) + '\n')
+  await appendRows(c.results, TABLE_PATH)
+  return file
+}
+
+export const ratio = (a: number, b: number): number => b === 0 ? 0 : Math.round(a / b * 100) / 100

@@ -1,0 +1,54 @@
+import { startFlaskDev, startGunicorn, type Baseline } from '../baselines.js'
+import type { LoadResult } from '../result.js'
+import { startStack } from '../stack.js'
+import { compareArgs, printRatios, printResults, ratio, runTargets, writeComparison, type Ratio, type Target } from './common.js'
+
+/** The issue's targets: ours against the Flask dev server, per number. */
+const TARGETS: Record<string, number> = { 1000000007: 10, 97: 3 }
+
+/**
+ * One run: our prime service against the workshop-style Flask app (trial
+ * division) under Flask's dev server and under gunicorn, for each number.
+ */
+async function main (): Promise<void> {
+  const args = compareArgs()
+  const startedAt = new Date().toISOString()
+  const stack = await startStack({ services: ['prime'] })
+  const baselines: Baseline[] = []
+  try {
+    const dev = await startFlaskDev()
+    baselines.push(dev)
+    const gunicorn = await startGunicorn()
+    baselines.push(gunicorn)
+    const ratios: Ratio[] = []
+    const all: LoadResult[] = []
+    for (const [n, minRatio] of Object.entries(TARGETS)) {
+      const targets: Target[] = [
+        { name: 'prime', url: stack.urls.prime as string, path: `/check/${n}`, pids: { prime: stack.pids.prime as number } },
+        { name: 'flask-dev', url: dev.url, path: `/check/${n}`, pids: { 'flask-dev': dev.child.pid } },
+        { name: 'gunicorn', url: gunicorn.url, path: `/check/${n}`, pids: { gunicorn: gunicorn.child.pid } }
+      ]
+      // undici for all three: the Python servers close every connection, which autocannon mis-measures.
+      const results = await runTargets(`flask-${n}`, targets, args, { generator: 'undici' })
+      printResults(`n = ${n}, closed loop, ${args.connections} connections, ${args.durationSec} s each`, results)
+      const rps = (name: string): number => results[name]?.requestsPerSec ?? 0
+      const vsDev = ratio(rps('prime'), rps('flask-dev'))
+      ratios.push(
+        { name: `n=${n}: prime / flask dev server`, value: vsDev, target: `>= ${minRatio}`, met: vsDev >= minRatio },
+        { name: `n=${n}: prime / gunicorn`, value: ratio(rps('prime'), rps('gunicorn')) }
+      )
+      all.push(...Object.values(results))
+    }
+    printRatios(ratios)
+    const file = await writeComparison({ comparison: 'compare-flask', startedAt, ratios, results: all })
+    console.log(`\nwritten to ${file}`)
+  } finally {
+    for (const b of baselines) await b.stop()
+    await stack.close()
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err)
+  process.exit(1)
+})

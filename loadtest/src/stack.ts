@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { freePort, spawnChild, waitForHttp, type Child } from './child.js'
+import { MODELS_DIR, REPO_ROOT } from './paths.js'
+
+export type ServiceName = 'prime' | 'classifier' | 'frontend'
+
+/** The small, fast model keeps load runs and CI smoke runs within a 2-core machine. */
+export const DEFAULT_LOADTEST_MODEL = 'mobilenetv2-12-int8'
+
+export interface Stack {
+  urls: Partial<Record<ServiceName, string>>
+  pids: Partial<Record<ServiceName, number>>
+  close: () => Promise<void>
+}
+
+export interface StackOptions {
+  services: ServiceName[]
+  /** Extra env per service (e.g. classifier batch settings). */
+  env?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>
+}
+
+/** Whether a service's sources exist in this checkout. */
+export function serviceExists (name: ServiceName): boolean {
+  return existsSync(join(REPO_ROOT, 'services', name, 'src', 'server.ts'))
+}
+
+async function startService (name: ServiceName, env: NodeJS.ProcessEnv): Promise<{ child: Child, url: string }> {
+  const port = await freePort()
+  const child = spawnChild(name, process.execPath, ['--import', 'tsx', join('services', name, 'src', 'server.ts')], {
+    cwd: REPO_ROOT,
+    // warn: per-request info logs would cost more than some requests themselves.
+    env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(port) }
+  })
+  const url = `http://127.0.0.1:${port}`
+  try {
+    // The frontend's readiness needs every upstream; a run may start only some of them.
+    await waitForHttp(child, `${url}${name === 'frontend' ? '/healthz' : '/readyz'}`)
+  } catch (err) {
+    await child.stop()
+    throw err
+  }
+  return { child, url }
+}
+
+/**
+ * Starts the local stack as child processes on free ports, backends first,
+ * each from its TypeScript sources; resolves once every /readyz answers 200.
+ */
+export async function startStack (opts: StackOptions): Promise<Stack> {
+  const children: Child[] = []
+  const stack: Stack = {
+    urls: {},
+    pids: {},
+    close: async () => { await Promise.all(children.map(async (c) => await c.stop())) }
+  }
+  const order: ServiceName[] = ['prime', 'classifier', 'frontend']
+  try {
+    for (const name of order.filter((s) => opts.services.includes(s))) {
+      const env: NodeJS.ProcessEnv = { ...opts.env?.[name] }
+      if (name === 'classifier') Object.assign(env, { MODELS_DIR, MODEL: process.env.MODEL ?? DEFAULT_LOADTEST_MODEL, ...opts.env?.classifier })
+      if (name === 'frontend') {
+        // A backend that is not started still gets a URL: the frontend answers 503 for it.
+        env.PRIME_URL = stack.urls.prime ?? `http://127.0.0.1:${await freePort()}`
+        env.CLASSIFIER_URL = stack.urls.classifier ?? `http://127.0.0.1:${await freePort()}`
+        Object.assign(env, opts.env?.frontend)
+      }
+      const { child, url } = await startService(name, env)
+      children.push(child)
+      stack.urls[name] = url
+      stack.pids[name] = child.pid
+    }
+  } catch (err) {
+    await stack.close()
+    throw err
+  }
+  return stack
+}
