@@ -1,0 +1,77 @@
+import { SERVICES } from './allocate.js'
+import type { Plan } from './plan-types.js'
+
+/** Lays rows out in columns; `align` has one letter per column, l or r (default: first l, rest r). */
+export function table (rows: string[][], align = 'l'): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
+  const right = (i: number): boolean => (align[i] ?? 'r') === 'r'
+  return rows.map((r) => r.map((cell, i) => (right(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n')
+}
+
+/** The env file compose reads with `--env-file`: limits per service and the classifier's settings. */
+export function envFile (plan: Plan): string {
+  const { services, classifier } = plan
+  const lines = [
+    `# Written by \`npm run deploy -- plan --machine ${plan.machine.name}\`: capacity plan for ${plan.machine.name}.`,
+    `# classify ~${plan.capacity.classifyImagesPerSec} img/s (${plan.capacity.classify.kind}), prime ~${plan.capacity.primeChecksPerSec} checks/s, SLO ${plan.target.sloMs} ms.`
+  ]
+  for (const name of SERVICES) {
+    const key = name.toUpperCase()
+    lines.push(`${key}_CPUS=${services[name].cpus}`, `${key}_MEM=${services[name].memLimit}`)
+  }
+  lines.push(`PRIME_REPLICAS=${services.prime.replicas}`)
+  const settings = ['EXECUTION_PROVIDER', 'MODEL', 'WORKERS', 'INTRA_OP_THREADS', 'MAX_BATCH_SIZE', 'MAX_QUEUE_DELAY_MS', 'MAX_QUEUE', 'UV_THREADPOOL_SIZE', 'RETRY_AFTER_S'] as const
+  for (const key of settings) lines.push(`${key}=${classifier[key]}`)
+  return lines.join('\n') + '\n'
+}
+
+const ms = (seconds: number): string => (seconds * 1000).toFixed(seconds < 0.001 ? 2 : 1)
+
+/** The plan as a readable report. */
+export function formatPlan (plan: Plan): string {
+  const { machine, services, classifier, capacity, target } = plan
+  const gpu = machine.gpu === undefined ? 'no GPU' : `${machine.gpu.model} ${machine.gpu.memGiB} GB`
+  const out: string[] = []
+  out.push(`Plan for ${machine.name}: ${machine.vcpus} vCPU ${machine.cpuModel}, ${machine.memGiB} GiB, ${gpu}`)
+  out.push(`Model ${plan.model} (${plan.precision}) on ${plan.provider}; target ${target.imagesPerSec === null ? 'as many' : target.imagesPerSec} img/s, ${target.primePerSec} prime checks/s, p99 SLO ${target.sloMs} ms${target.sloDefaulted ? ' (default)' : ''}`)
+  out.push('', table([
+    ['service', 'replicas', 'cpus', 'mem_limit', 'peak RSS'],
+    ...SERVICES.map((s) => [s, String(services[s].replicas), services[s].cpus.toFixed(2), services[s].memLimit, `${services[s].rssMiB} MiB`]),
+    ['(reserved for OS)', '', plan.reserved.cpus.toFixed(2), `${plan.reserved.memMiB}m`, '']
+  ]))
+  out.push('', 'Classifier settings', table([
+    ['WORKERS', String(classifier.WORKERS), 'one process per GPU: a T4 time-slices, each CUDA process costs its own context'],
+    ['INTRA_OP_THREADS', String(classifier.INTRA_OP_THREADS), plan.provider === 'cuda' ? 'the GPU does the math; vCPUs go to decode' : 'classifier vCPUs x inference share of CPU time'],
+    ['MAX_BATCH_SIZE', String(classifier.MAX_BATCH_SIZE), `one batch runs ~${classifier.batchRunMs} ms`],
+    ['MAX_QUEUE_DELAY_MS', String(classifier.MAX_QUEUE_DELAY_MS), 'at most half a batch run'],
+    ['MAX_QUEUE', String(classifier.MAX_QUEUE), `capacity x (SLO ${target.sloMs} - service ${classifier.serviceMs} ms)`],
+    ['RETRY_AFTER_S', String(classifier.RETRY_AFTER_S), 'time to drain a full queue'],
+    ['UV_THREADPOOL_SIZE', String(classifier.UV_THREADPOOL_SIZE), 'parallel sharp decodes']
+  ], 'lrl'))
+  out.push('', 'Capacity', table([
+    ['stage', 'ceiling'],
+    ['classifier CPU', `${capacity.limits.classifierCpu} img/s`],
+    ...(capacity.limits.gpu === null ? [] : [[`GPU (batch ${classifier.MAX_BATCH_SIZE})`, `${capacity.limits.gpu} img/s`]]),
+    ['frontend proxy', `${capacity.limits.frontend} img/s`],
+    ['prime', `${capacity.primeChecksPerSec} checks/s`]
+  ]))
+  out.push(`Bottleneck: ${capacity.classify.sentence}.`, `Prime: ${capacity.prime.sentence}.`)
+  if (plan.gpuMemory !== null) {
+    const g = plan.gpuMemory
+    out.push('', `GPU memory: ~${g.totalMiB} MiB of ${g.availableMiB} (context ${g.contextMiB} + weights ${g.weightsMiB} + workspace ${g.workspaceMiB} + activations ${g.activationsMiB} at batch ${classifier.MAX_BATCH_SIZE})`)
+  }
+  if (plan.cost !== null) {
+    const at = plan.cost.usdPerMillionImagesAtTarget === null ? '' : `; $${plan.cost.usdPerMillionImagesAtTarget.toFixed(2)} at the target rate`
+    out.push('', `Cost: $${plan.cost.pricePerHourUsd}/h (${plan.cost.source}) = $${plan.cost.usdPerMillionImages.toFixed(2)} per million images at capacity${at}`)
+  }
+  const c = plan.costs
+  out.push('', 'Inputs (CPU-seconds per request on a target vCPU)', table([
+    ['classifier, per image (no inference)', ms(c.classifierCpuPerImage.value) + ' ms', c.classifierCpuPerImage.source],
+    ['frontend, per image', ms(c.frontendCpuPerImage.value) + ' ms', c.frontendCpuPerImage.source],
+    ['frontend, per prime check', ms(c.frontendCpuPerPrime.value) + ' ms', c.frontendCpuPerPrime.source],
+    ['prime, per check', ms(c.primeCpuPerCheck.value) + ' ms', c.primeCpuPerCheck.source]
+  ], 'lrl'))
+  for (const w of plan.warnings) out.push(`WARNING: ${w}`)
+  for (const n of plan.notes) out.push(`note: ${n}`)
+  return out.join('\n') + '\n'
+}

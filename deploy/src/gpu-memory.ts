@@ -1,0 +1,36 @@
+import type { GpuSpec } from './machines.js'
+import type { ModelPerf } from './models.js'
+
+/** FIELD-NOTES: each CUDA process costs about 300-400 MB of GPU memory; the upper end. */
+export const CUDA_CONTEXT_MIB = 400
+/** Estimate: cuDNN workspace and onnxruntime's arena slack. From JS there is no gpu_mem_limit to cap it. */
+export const GPU_WORKSPACE_MIB = 256
+/** Estimate: host memory that CUDA 12, cuBLAS and cuDNN 9 libraries add to the classifier's RSS. */
+export const CUDA_HOST_RSS_MIB = 1536
+
+export interface GpuMemory {
+  contextMiB: number
+  weightsMiB: number
+  workspaceMiB: number
+  activationsMiB: number
+  totalMiB: number
+  availableMiB: number
+}
+
+/**
+ * GPU memory of one classifier process (WORKERS=1): CUDA context + weights +
+ * workspace + activations of the largest batch. A T4 has no MIG and no
+ * memory isolation between processes, so every extra worker repeats it all.
+ */
+export function gpuMemory (model: ModelPerf, gpu: GpuSpec, batch: number): GpuMemory {
+  const weightsMiB = Math.ceil(model.weightBytes / 2 ** 20)
+  const activationsMiB = Math.ceil(model.activationMiBPerImage * batch)
+  return {
+    contextMiB: CUDA_CONTEXT_MIB,
+    weightsMiB,
+    workspaceMiB: GPU_WORKSPACE_MIB,
+    activationsMiB,
+    totalMiB: CUDA_CONTEXT_MIB + weightsMiB + GPU_WORKSPACE_MIB + activationsMiB,
+    availableMiB: gpu.memGiB * 1024
+  }
+}

@@ -1,0 +1,63 @@
+import { deriveCosts } from './costs.js'
+import { MACHINE_NAMES, machineByName } from './machines.js'
+import { MODELS } from './models.js'
+import { plan, PlanError, type Plan } from './planner.js'
+import { readProfiles } from './profiles.js'
+
+/** Options every command that needs a plan accepts (node:util parseArgs format). */
+export const PLAN_OPTIONS = {
+  machine: { type: 'string', default: 'g4dn.xlarge' },
+  model: { type: 'string' },
+  provider: { type: 'string', default: 'auto' },
+  profiles: { type: 'string' },
+  'profile-model': { type: 'string', default: 'mobilenetv2-12-int8' },
+  'core-speed': { type: 'string', default: '1' },
+  'images-per-sec': { type: 'string' },
+  'prime-per-sec': { type: 'string' },
+  'slo-ms': { type: 'string' }
+} as const
+
+export interface PlanFlags {
+  machine: string
+  model?: string | undefined
+  provider: string
+  profiles?: string | undefined
+  'profile-model': string
+  'core-speed': string
+  'images-per-sec'?: string | undefined
+  'prime-per-sec'?: string | undefined
+  'slo-ms'?: string | undefined
+}
+
+function numberFlag (name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n < min) {
+    throw new PlanError(`--${name} must be a number >= ${min}, got "${value}"`)
+  }
+  return n
+}
+
+/** Builds the plan the flags describe, reading profiles when --profiles is given. */
+export async function planFromFlags (flags: PlanFlags): Promise<Plan> {
+  const machine = machineByName(flags.machine)
+  if (machine === undefined) throw new PlanError(`unknown machine "${flags.machine}"; known: ${MACHINE_NAMES.join(', ')}`)
+  if (!['auto', 'cuda', 'cpu'].includes(flags.provider)) throw new PlanError(`--provider must be auto, cuda or cpu, got "${flags.provider}"`)
+  const measuredModel = MODELS[flags['profile-model']]
+  if (measuredModel === undefined) throw new PlanError(`unknown --profile-model "${flags['profile-model']}"; known: ${Object.keys(MODELS).join(', ')}`)
+  const coreSpeed = numberFlag('core-speed', flags['core-speed'], 0.01)!
+  const profiles = flags.profiles === undefined ? [] : await readProfiles(flags.profiles)
+  if (flags.profiles !== undefined && profiles.length === 0) throw new PlanError(`no *.json profiles in ${flags.profiles}`)
+  const { costs, notes } = deriveCosts(profiles, { measuredModel, coreSpeed })
+  if (profiles.length === 0) notes.push('no --profiles: per-request costs are FIELD-NOTES defaults, not measurements')
+  return plan({
+    machine,
+    costs,
+    costNotes: notes,
+    model: flags.model,
+    provider: flags.provider as 'auto' | 'cuda' | 'cpu',
+    imagesPerSec: numberFlag('images-per-sec', flags['images-per-sec'], 0),
+    primePerSec: numberFlag('prime-per-sec', flags['prime-per-sec'], 0),
+    sloMs: numberFlag('slo-ms', flags['slo-ms'], 1)
+  })
+}

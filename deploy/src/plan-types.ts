@@ -1,0 +1,81 @@
+import type { Service } from './allocate.js'
+import type { Costs } from './costs.js'
+import type { GpuMemory } from './gpu-memory.js'
+import type { MachineSpec } from './machines.js'
+
+export type Provider = 'cuda' | 'cpu'
+
+/** What to plan for. Only `machine` is required. */
+export interface PlanInput {
+  machine: MachineSpec
+  /** Per-request costs, from `deriveCosts` (measured profiles) or DEFAULT_COSTS. */
+  costs?: Costs
+  /** Notes from reading the profiles, carried into the plan. */
+  costNotes?: string[]
+  /** A model of MODELS; default resnet50-v1-12 on a GPU machine, resnet50-v1-12-int8 otherwise. */
+  model?: string
+  provider?: 'auto' | Provider
+  /** Classify target in images/s; absent means "as many as the machine can". */
+  imagesPerSec?: number
+  primePerSec?: number
+  /** p99 latency target for classify; DEFAULT_SLO_MS when absent. */
+  sloMs?: number
+}
+
+export interface ServiceLimits {
+  /** compose `cpus` per replica. */
+  cpus: number
+  /** compose `mem_limit` per replica, in MiB and as written ("768m"). */
+  memMiB: number
+  memLimit: string
+  /** Expected peak resident memory per replica. */
+  rssMiB: number
+  replicas: number
+}
+
+export interface Bottleneck {
+  kind: 'cpu-decode' | 'cpu-inference' | 'gpu' | 'frontend' | 'prime-cpu'
+  perSec: number
+  sentence: string
+}
+
+/** The classifier's batching and worker settings, named as its env variables. */
+export interface ClassifierSettings {
+  EXECUTION_PROVIDER: Provider
+  MODEL: string
+  WORKERS: number
+  INTRA_OP_THREADS: number
+  MAX_BATCH_SIZE: number
+  MAX_QUEUE_DELAY_MS: number
+  MAX_QUEUE: number
+  UV_THREADPOOL_SIZE: number
+  RETRY_AFTER_S: number
+}
+
+export interface Plan {
+  machine: MachineSpec
+  model: string
+  precision: 'fp32' | 'int8'
+  provider: Provider
+  target: { imagesPerSec: number | null, primePerSec: number, sloMs: number, sloDefaulted: boolean }
+  reserved: { cpus: number, memMiB: number }
+  services: Record<Service, ServiceLimits>
+  classifier: ClassifierSettings & { batchRunMs: number, serviceMs: number }
+  capacity: {
+    classifyImagesPerSec: number
+    primeChecksPerSec: number
+    classify: Bottleneck
+    prime: Bottleneck
+    /** Each stage's own ceiling for classify, images/s. */
+    limits: { classifierCpu: number, gpu: number | null, frontend: number }
+  }
+  gpuMemory: GpuMemory | null
+  cost: { pricePerHourUsd: number, usdPerMillionImages: number, usdPerMillionImagesAtTarget: number | null, source: string } | null
+  costs: Costs
+  warnings: string[]
+  notes: string[]
+}
+
+export class PlanError extends Error {
+  override name = 'PlanError'
+}

@@ -1,0 +1,182 @@
+import { memLimitMiB, replicasFor, reservedCpus, reservedMemMiB, round2, shareCpus } from './allocate.js'
+import { chooseBatch, queueDelayMs, sizeQueue } from './batching.js'
+import { explainCapacity } from './capacity.js'
+import { DEFAULT_COSTS, NODE_BASE_RSS_MIB } from './costs.js'
+import { CUDA_HOST_RSS_MIB, gpuMemory } from './gpu-memory.js'
+import { cpuBatchMs, cpuInferenceSeconds, gpuBatchMs, MODELS, type ModelPerf } from './models.js'
+import { PlanError, type Plan, type PlanInput, type Provider } from './plan-types.js'
+
+export * from './plan-types.js'
+
+export const DEFAULT_SLO_MS = 1000
+export const GPU_MODEL = 'resnet50-v1-12'
+export const CPU_MODEL = 'resnet50-v1-12-int8'
+/** Decoded-image buffers per concurrent sharp job: a 12 MP RGB photo is 36 MiB. */
+const DECODE_BUFFER_MIB = 48
+
+function check (name: string, value: number | undefined, min: number): void {
+  if (value !== undefined && !(Number.isFinite(value) && value >= min)) {
+    throw new PlanError(`${name} must be a number >= ${min}, got ${String(value)}`)
+  }
+}
+
+function resolveModel (input: PlanInput): { model: ModelPerf, provider: Provider } {
+  const gpu = input.machine.gpu
+  const wanted = input.provider ?? 'auto'
+  const provider: Provider = wanted === 'auto' ? (gpu === undefined ? 'cpu' : 'cuda') : wanted
+  if (provider === 'cuda' && gpu === undefined) {
+    throw new PlanError(`provider cuda needs a GPU; ${input.machine.name} has none (use --provider cpu)`)
+  }
+  const name = input.model ?? (provider === 'cuda' ? GPU_MODEL : CPU_MODEL)
+  const model = MODELS[name]
+  if (model === undefined) throw new PlanError(`unknown model "${name}"; known: ${Object.keys(MODELS).join(', ')}`)
+  if (provider === 'cuda' && model.gpuImagesPerSecPerTflops === undefined) {
+    throw new PlanError(`${name} is not planned for the GPU: its int8 operators are meant for the CPU provider`)
+  }
+  return { model, provider }
+}
+
+/**
+ * Sizes the stack for one machine. Pure: the same input gives the same plan.
+ * The steps, each explained where it is computed:
+ * 1. model and provider; 2. CPU cost per image (decode, plus inference on CPU);
+ * 3. vCPU shares (allocate.ts); 4. batch size (batching.ts); 5. capacity per
+ * stage and the bottleneck (capacity.ts); 6. queue from the SLO; 7. memory.
+ */
+export function plan (input: PlanInput): Plan {
+  check('imagesPerSec', input.imagesPerSec, 0)
+  check('primePerSec', input.primePerSec, 0)
+  check('sloMs', input.sloMs, 1)
+  const { machine } = input
+  const { model, provider } = resolveModel(input)
+  const costs = input.costs ?? DEFAULT_COSTS
+  const sloMs = input.sloMs ?? DEFAULT_SLO_MS
+  const primePerSec = input.primePerSec ?? 0
+  const notes = [...(input.costNotes ?? [])]
+  const warnings: string[] = []
+  const decode = costs.classifierCpuPerImage.value
+  const decodeMs = decode * 1000
+
+  // CPU inference: the batch is chosen first (it sets the CPU cost per image).
+  const cpuChoice = provider === 'cpu'
+    ? chooseBatch((b) => cpuBatchMs(model, b, 2), { sloMs, decodeMs, efficiency: 0.9 })
+    : undefined
+  const inference = cpuChoice === undefined ? 0 : cpuInferenceSeconds(model, cpuChoice.batch)
+  const perImage = decode + inference
+
+  // vCPU shares. Without an image target the frontend is sized for what the
+  // classifier could do with every vCPU left after the floors.
+  const reservedCpu = reservedCpus(machine.vcpus)
+  const usable = machine.vcpus - reservedCpu
+  const imageDemand = input.imagesPerSec ?? Math.max(0, usable - 0.5) / perImage
+  const shares = shareCpus(usable, {
+    frontend: imageDemand * costs.frontendCpuPerImage.value + primePerSec * costs.frontendCpuPerPrime.value,
+    prime: primePerSec * costs.primeCpuPerCheck.value,
+    classifier: input.imagesPerSec === undefined ? 0 : input.imagesPerSec * perImage
+  })
+  const prime = replicasFor(shares.prime)
+
+  // Capacity of each stage for classify, images/s.
+  const classifierCpu = shares.classifier / perImage
+  const frontendImages = Math.max(0, shares.frontend - primePerSec * costs.frontendCpuPerPrime.value) / costs.frontendCpuPerImage.value
+  const gpuChoice = provider === 'cuda' && machine.gpu !== undefined
+    ? chooseBatch((b) => gpuBatchMs(model, machine.gpu!, b), {
+      sloMs,
+      decodeMs,
+      efficiency: 0.9,
+      enough: 1.25 * Math.min(input.imagesPerSec ?? Infinity, classifierCpu, frontendImages)
+    })
+    : undefined
+  const choice = gpuChoice ?? cpuChoice!
+  if (!choice.fitsSlo) warnings.push(`SLO ${sloMs} ms is too tight: decode (${decodeMs.toFixed(1)} ms) plus one batch-1 run does not fit in half of it`)
+  const intraOp = provider === 'cuda' ? 1 : Math.max(1, Math.round(shares.classifier * inference / perImage))
+  const batchRunMs = provider === 'cuda' ? choice.runMs : cpuBatchMs(model, choice.batch, intraOp)
+
+  const capacity = explainCapacity({
+    machine,
+    model,
+    shares,
+    costs,
+    primePerSec,
+    imagesPerSec: input.imagesPerSec,
+    decode,
+    inference,
+    limits: { classifierCpu, gpu: gpuChoice?.imagesPerSec ?? null, frontend: frontendImages },
+    batch: choice.batch,
+    primeCpus: prime.cpusEach * prime.replicas
+  })
+
+  // Queue from the SLO (batching.ts), at the planned classify capacity.
+  const delay = queueDelayMs(choice.batch, batchRunMs, sloMs)
+  const queue = sizeQueue(capacity.classifyImagesPerSec, sloMs, decodeMs + delay + batchRunMs, choice.batch)
+  if (queue.sloBelowService) warnings.push(`SLO ${sloMs} ms is below the service time of ${queue.serviceMs.toFixed(1)} ms: no queue can meet it`)
+
+  // Memory: limits are peak RSS × 1.5 (+ decode buffers for the classifier).
+  const uvThreads = Math.max(4, Math.ceil(shares.classifier))
+  const classifierRss = costs.classifierBaseRssMiB.value + (provider === 'cuda'
+    ? CUDA_HOST_RSS_MIB + Math.ceil(model.weightBytes / 2 ** 20)
+    : model.cpuRssMiB - NODE_BASE_RSS_MIB)
+  const memMiB = machine.memGiB * 1024
+  const reservedMem = reservedMemMiB(memMiB)
+  const limit = (cpus: number, rss: number, extra = 0, replicas = 1): Plan['services']['frontend'] => {
+    const mem = memLimitMiB(rss, extra)
+    return { cpus: round2(cpus), memMiB: mem, memLimit: `${mem}m`, rssMiB: Math.round(rss), replicas }
+  }
+  const services: Plan['services'] = {
+    frontend: limit(shares.frontend, costs.frontendRssMiB.value),
+    prime: limit(prime.cpusEach, costs.primeRssMiB.value, 0, prime.replicas),
+    classifier: limit(shares.classifier, classifierRss, uvThreads * DECODE_BUFFER_MIB)
+  }
+  const memTotal = Object.values(services).reduce((sum, s) => sum + s.memMiB * s.replicas, 0)
+  if (memTotal > memMiB - reservedMem) {
+    warnings.push(`memory limits add up to ${memTotal} MiB, more than the ${memMiB - reservedMem} MiB left after ${reservedMem} MiB for the OS`)
+  }
+  const gpuMem = provider === 'cuda' && machine.gpu !== undefined ? gpuMemory(model, machine.gpu, choice.batch) : null
+  if (gpuMem !== null && gpuMem.totalMiB > 0.9 * gpuMem.availableMiB) {
+    warnings.push(`GPU memory estimate ${gpuMem.totalMiB} MiB is over 90 % of the ${machine.gpu!.model}'s ${gpuMem.availableMiB} MiB`)
+  }
+
+  if (shares.oversubscribed) warnings.push(`the targets need more than the ${round2(usable)} usable vCPUs: every service got a proportional cut`)
+  warnings.push(...capacity.warnings)
+  if (provider === 'cpu' && model.precision === 'fp32') notes.push(`${model.name} is fp32 on the CPU: the int8 model is about 2.5x cheaper there (estimate)`)
+  if (provider === 'cpu') notes.push(`CPU inference figures: ${model.cpu.source}`)
+  if (machine.pricePerHourUsd === undefined) notes.push('no price known for this machine: no cost figure')
+
+  const price = machine.pricePerHourUsd
+  const perMillion = (rate: number): number => round2(price! / (rate * 3600) * 1e6)
+  return {
+    machine,
+    model: model.name,
+    precision: model.precision,
+    provider,
+    target: { imagesPerSec: input.imagesPerSec ?? null, primePerSec, sloMs, sloDefaulted: input.sloMs === undefined },
+    reserved: { cpus: reservedCpu, memMiB: reservedMem },
+    services,
+    classifier: {
+      EXECUTION_PROVIDER: provider,
+      MODEL: model.name,
+      WORKERS: 1,
+      INTRA_OP_THREADS: intraOp,
+      MAX_BATCH_SIZE: choice.batch,
+      MAX_QUEUE_DELAY_MS: delay,
+      MAX_QUEUE: queue.maxQueue,
+      UV_THREADPOOL_SIZE: uvThreads,
+      RETRY_AFTER_S: queue.retryAfterS,
+      batchRunMs: round2(batchRunMs),
+      serviceMs: round2(queue.serviceMs)
+    },
+    capacity: capacity.summary,
+    gpuMemory: gpuMem,
+    cost: price === undefined || capacity.classifyImagesPerSec <= 0
+      ? null
+      : {
+          pricePerHourUsd: price,
+          usdPerMillionImages: perMillion(capacity.classifyImagesPerSec),
+          usdPerMillionImagesAtTarget: input.imagesPerSec !== undefined && input.imagesPerSec > 0 ? perMillion(Math.min(input.imagesPerSec, capacity.classifyImagesPerSec)) : null,
+          source: machine.priceSource ?? ''
+        },
+    costs,
+    warnings,
+    notes
+  }
+}
