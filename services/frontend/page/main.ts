@@ -1,0 +1,13 @@
+import { setupClassify, showClassifierStatus } from './classify.js'
+import { byId, launch } from './dom.js'
+import { setupPrime } from './prime.js'
+
+setupPrime(byId<HTMLFormElement>('prime-form'), byId<HTMLInputElement>('prime-input'), byId('prime-result'))
+setupClassify({
+  zone: byId('dropzone'),
+  input: byId<HTMLInputElement>('image-input'),
+  preview: byId<HTMLImageElement>('preview'),
+  out: byId('image-result')
+})
+const status = byId('classifier-status')
+launch(showClassifierStatus(status), status)

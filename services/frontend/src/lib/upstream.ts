@@ -1,0 +1,45 @@
+import { HttpError } from '@inference-stack/kit'
+
+/** A service the frontend forwards to. */
+export interface Upstream {
+  /** Name used in error messages, readiness checks and metrics: `prime`, `classifier`. */
+  name: string
+  url: string
+  timeoutMs: number
+}
+
+/** Seconds a client should wait before retrying an upstream that refused the connection. */
+export const UNAVAILABLE_RETRY_AFTER_S = 5
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
+
+/** The first system error code found on an error or its causes (undici nests them). */
+export function rootCode (err: unknown): string | undefined {
+  for (let e = err as { code?: unknown, cause?: unknown, errors?: unknown[] } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'string' && !e.code.startsWith('FST_')) return e.code
+    if (Array.isArray(e.errors) && e.errors.length > 0) e = e.errors[0] as typeof e
+    else e = e.cause as typeof e
+  }
+  return undefined
+}
+
+/**
+ * Turns a failed forward into the answer the client gets: 504 when the upstream
+ * was too slow, 503 + Retry-After when it cannot be reached, 502 when it broke
+ * the connection. Never HTML, never a hang.
+ */
+export function upstreamFailure (upstream: Upstream, err: Error): HttpError {
+  const status = (err as { statusCode?: number }).statusCode
+  const code = rootCode(err)
+  if (code !== undefined && UNREACHABLE_CODES.has(code)) {
+    return new HttpError(503, 'FRONTEND_UPSTREAM_UNAVAILABLE',
+      `the ${upstream.name} service is unavailable (${code} at ${upstream.url})`,
+      { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_S) })
+  }
+  if (status === 504) {
+    return new HttpError(504, 'FRONTEND_UPSTREAM_TIMEOUT',
+      `the ${upstream.name} service did not answer within ${upstream.timeoutMs} ms`)
+  }
+  return new HttpError(502, 'FRONTEND_UPSTREAM_ERROR',
+    `the ${upstream.name} service broke the connection without a valid answer (${code ?? err.message})`)
+}

@@ -1,0 +1,22 @@
+import { metrics as kitMetrics } from '@inference-stack/kit'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { Counter } from 'prom-client'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Failed forwards by upstream and answer code (timeouts, refused connections, resets). */
+    upstreamFailures: Counter<'upstream' | 'code'>
+  }
+}
+
+/** `/metrics`: the kit's process and HTTP metrics, plus failed forwards per upstream. */
+export const frontendMetrics = fp(async function frontendMetrics (app: FastifyInstance) {
+  await app.register(kitMetrics, { service: 'frontend' })
+  app.decorate('upstreamFailures', new Counter({
+    name: 'frontend_upstream_failures_total',
+    help: 'Requests the frontend could not forward, by upstream and error code.',
+    labelNames: ['upstream', 'code'] as const,
+    registers: [app.metrics]
+  }))
+}, { name: 'frontend-metrics' })

@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { loadConfig } from '@inference-stack/kit'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { onTestFinished } from 'vitest'
+import app from '../src/app.js'
+import { FrontendConfigSchema } from '../src/config.js'
+
+/** Builds services/frontend/dist/public, as `npm run build` does. */
+export function buildPage (): void {
+  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/build-page.mjs', import.meta.url))], { stdio: 'pipe' })
+}
+
+/** Starts the frontend on port 0 with the given environment; closes it when the test ends. */
+export async function startFrontend (env: Record<string, string>): Promise<{ url: string, app: FastifyInstance }> {
+  const config = loadConfig(FrontendConfigSchema, { LOG_LEVEL: 'silent', ...env })
+  const server = Fastify({ logger: { level: config.LOG_LEVEL }, forceCloseConnections: true })
+  await server.register(app, { config })
+  const url = await server.listen({ host: '127.0.0.1', port: 0 })
+  onTestFinished(() => server.close())
+  return { url, app: server }
+}
+
+export interface Upstream { url: string, app: FastifyInstance, hits: () => number }
+
+/**
+ * A real upstream on port 0 that imitates a service: `define` adds its routes.
+ * Handlers that hang are released when the test ends.
+ */
+export async function startUpstream (define: (app: FastifyInstance, released: Promise<void>) => void): Promise<Upstream> {
+  let count = 0
+  let release = () => {}
+  const released = new Promise<void>((resolve) => { release = resolve })
+  const server = Fastify({ forceCloseConnections: true, bodyLimit: 64 * 1024 * 1024 })
+  server.addHook('onRequest', async () => { count++ })
+  // Like the classifier, accept any body (raw images, multipart) as bytes.
+  server.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => { done(null, body) })
+  define(server, released)
+  const url = await server.listen({ host: '127.0.0.1', port: 0 })
+  onTestFinished(async () => {
+    release()
+    await server.close()
+  })
+  return { url, app: server, hits: () => count }
+}
+
+/** A URL where nothing listens: the port was just freed, so connections are refused. */
+export async function refusedUrl (): Promise<string> {
+  const server = Fastify()
+  const url = await server.listen({ host: '127.0.0.1', port: 0 })
+  await server.close()
+  return url
+}
