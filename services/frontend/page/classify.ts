@@ -85,7 +85,7 @@ function renderAnswer (answer: ClassifyAnswer, roundTrip: number): HTMLElement[]
   const facts = `${answer.model} · server ${formatMs(t.total)} (decode ${formatMs(t.decode)}, queue ${formatMs(t.queue)}, ` +
     `inference ${formatMs(t.inference)}) · round trip ${formatMs(roundTrip)}`
   return [
-    el('p', 'answer', best ? el('span', undefined, 'Most likely: ', el('strong', undefined, capitalize(best.label))) : 'No prediction'),
+    el('p', 'answer answer-info', best ? el('span', undefined, 'Most likely: ', el('strong', undefined, capitalize(best.label))) : 'No prediction'),
     list,
     el('p', 'facts', facts)
   ]

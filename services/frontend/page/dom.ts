@@ -28,7 +28,7 @@ export function capitalize (text: string): string {
 }
 
 export function formatMs (ms: number): string {
-  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms).toLocaleString('en')} ms`
+  return ms < 1 ? `${ms.toFixed(2)} ms` : ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms).toLocaleString('en')} ms`
 }
 
 export function formatBytes (bytes: number): string {

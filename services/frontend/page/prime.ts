@@ -20,9 +20,15 @@ export function shortNumber (digits: string): string {
 }
 
 export function setupPrime (form: HTMLFormElement, input: HTMLInputElement, out: HTMLElement): void {
-  const button = form.querySelector('button')
+  const button = form.querySelector('button[type="submit"]')
   let latest = 0
 
+  for (const chip of form.querySelectorAll<HTMLButtonElement>('button[data-number]')) {
+    chip.addEventListener('click', () => {
+      input.value = chip.dataset.number ?? ''
+      form.requestSubmit()
+    })
+  }
   form.addEventListener('submit', (event) => {
     event.preventDefault()
     launch(check(), out)

@@ -1,25 +1,31 @@
-// Builds the browser page into dist/public: main.ts bundled by esbuild, static files copied.
+// Builds the browser page into dist/public: main.ts bundled and minified by esbuild,
+// styles.css bundled, index.html and favicon.svg copied. `--watch` rebuilds on change.
 // Type checking of page/ is done by `tsc -b` (page/tsconfig.json is a project reference).
-import { copyFile, mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import * as esbuild from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const page = `${root}page/`
-const out = `${root}dist/public/`
-const STATIC_FILES = ['index.html', 'styles.css', 'favicon.svg']
+const watch = process.argv.includes('--watch')
 
-await mkdir(out, { recursive: true })
-await build({
-  entryPoints: [`${page}main.ts`],
-  outfile: `${out}main.js`,
+const options = {
+  absWorkingDir: root,
+  entryPoints: ['page/main.ts', 'page/styles.css', 'page/index.html', 'page/favicon.svg'],
+  outdir: 'dist/public',
+  entryNames: '[name]',
+  loader: { '.html': 'copy', '.svg': 'copy' },
   bundle: true,
   format: 'esm',
   target: ['chrome110', 'firefox115', 'safari16'],
   minify: true,
   sourcemap: 'linked',
   legalComments: 'none',
-  logLevel: 'warning'
-})
-await Promise.all(STATIC_FILES.map((name) => copyFile(`${page}${name}`, `${out}${name}`)))
-console.log(`page built in ${out}`)
+  logLevel: watch ? 'info' : 'warning'
+}
+
+if (watch) {
+  const context = await esbuild.context(options)
+  await context.watch()
+} else {
+  await esbuild.build(options)
+  console.log(`page built in ${root}dist/public`)
+}
