@@ -53,9 +53,9 @@ export async function openLoop (opts: OpenLoopOptions): Promise<PhaseOutcome> {
   await new Promise<void>((resolve) => {
     const tick = (): void => {
       const now = performance.now()
-      while (start + sent * intervalMs <= Math.min(now, endAt)) {
-        const due = start + sent * intervalMs
-        fire(due)
+      // Due times in [start, endAt): exactly rate x duration requests.
+      while (start + sent * intervalMs <= now && start + sent * intervalMs < endAt) {
+        fire(start + sent * intervalMs)
         sent++
       }
       if (now - lastReport >= 1000) {

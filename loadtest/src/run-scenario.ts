@@ -4,7 +4,7 @@ import type { LoadResult } from './result.js'
 import { writeResult } from './result.js'
 import { SCENARIOS } from './scenarios/index.js'
 import type { Route } from './scenarios/scenario.js'
-import { startStack, type StackOptions } from './stack.js'
+import { startStack, type ServiceName, type Stack, type StackOptions } from './stack.js'
 
 export interface RunOptions {
   scenario: string
@@ -22,7 +22,19 @@ export interface RunOptions {
   resultsDir?: string
   tablePath?: string
   stackEnv?: StackOptions['env']
+  /** A local stack that is already running (tests share one across scenarios). */
+  stack?: Stack
   quiet?: boolean
+}
+
+/** The processes of the services this scenario uses (a shared stack may run more). */
+function scenarioPids (services: ServiceName[], stack: Stack | undefined): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const s of services) {
+    const pid = stack?.pids[s]
+    if (pid !== undefined) out[s] = pid
+  }
+  return out
 }
 
 /** Runs one scenario end to end; returns the result and the JSON file it was written to. */
@@ -33,7 +45,8 @@ export async function runScenario (opts: RunOptions): Promise<{ result: LoadResu
   if (!scenario.routes.includes(route)) throw new Error(`scenario ${scenario.name} runs only ${scenario.routes.join(' or ')}`)
   const requests = await scenario.requests(route)
   const mode = opts.mode ?? (opts.rate !== undefined ? 'open' : 'closed')
-  const stack = opts.url === undefined ? await startStack({ services: scenario.services(route), env: opts.stackEnv }) : undefined
+  const own = opts.url === undefined && opts.stack === undefined
+  const stack = own ? await startStack({ services: scenario.services(route), env: opts.stackEnv }) : opts.stack
   try {
     const url = opts.url ?? stack?.urls[route === 'frontend' ? 'frontend' : scenario.backend]
     if (url === undefined) throw new Error('no target URL')
@@ -47,12 +60,12 @@ export async function runScenario (opts: RunOptions): Promise<{ result: LoadResu
       rate: opts.rate,
       durationSec: opts.durationSec ?? DEFAULT_DURATION_SEC,
       warmupSec: opts.warmupSec ?? DEFAULT_WARMUP_SEC,
-      pids: opts.pids ?? (stack?.pids as Record<string, number>),
+      pids: opts.pids ?? scenarioPids(scenario.services(route), stack),
       quiet: opts.quiet
     })
     const file = await writeResult(result, { resultsDir: opts.resultsDir ?? RESULTS_DIR, tablePath: opts.tablePath ?? TABLE_PATH })
     return { result, file }
   } finally {
-    await stack?.close()
+    if (own) await stack?.close()
   }
 }

@@ -89,11 +89,16 @@ export function printRatios (ratios: Ratio[]): void {
   }
 }
 
-/** Writes loadtest/results/<comparison>-<iso>.json and appends every measured row to the table. */
+/**
+ * Writes loadtest/results/comparisons/<comparison>-<iso>.json (a subdirectory: the
+ * planner reads the *.json directly in results/ as single-scenario profiles)
+ * and appends every measured row to the table.
+ */
 export async function writeComparison (c: Omit<Comparison, 'machine'>): Promise<string> {
-  await mkdir(RESULTS_DIR, { recursive: true })
+  const dir = join(RESULTS_DIR, 'comparisons')
+  await mkdir(dir, { recursive: true })
   const full: Comparison = { ...c, machine: machineInfo() }
-  const file = join(RESULTS_DIR, `${c.comparison}-${c.startedAt.replace(/[:.]/g, '-')}.json`)
+  const file = join(dir, `${c.comparison}-${c.startedAt.replace(/[:.]/g, '-')}.json`)
   await writeFile(file, JSON.stringify(full, null, 2) + '\n')
   await appendRows(c.results, TABLE_PATH)
   return file
