@@ -30,21 +30,21 @@ Plan options (plan, preflight):
   --prime-per-sec N      prime target (default 0)
   --slo-ms N             classify p99 latency target (default 1000)
   --json                 print JSON instead of text
-plan:       --env-file PATH (default ${DEFAULT_ENV_FILE}), --no-env (do not write it)
+plan:       --out PATH (the env file; default ${DEFAULT_ENV_FILE}), --dry-run (write nothing)
 preflight:  --images a,b,c (default <project>-frontend,-prime,-classifier), --project NAME
-status:     --project NAME (default ${DEFAULT_PROJECT}), --env-file PATH (the plan to compare with)
+status:     --project NAME (default ${DEFAULT_PROJECT}), --plan PATH (the env file to compare with)
 Docker: DOCKER_HOST is honoured, else /var/run/docker.sock.
 `
 
 const json = { type: 'boolean', default: false } as const
 
 async function planCommand (args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { ...PLAN_OPTIONS, json, 'env-file': { type: 'string', default: DEFAULT_ENV_FILE }, 'no-env': { type: 'boolean', default: false } } })
+  const { values } = parseArgs({ args, options: { ...PLAN_OPTIONS, json, out: { type: 'string', default: DEFAULT_ENV_FILE }, 'dry-run': { type: 'boolean', default: false } } })
   const plan = await planFromFlags(values)
   process.stdout.write(values.json ? JSON.stringify(plan, null, 2) + '\n' : formatPlan(plan))
-  if (!values['no-env']) {
-    await writeFile(values['env-file'], envFile(plan))
-    process.stderr.write(`wrote ${values['env-file']} (docker compose --env-file ${values['env-file']} up)\n`)
+  if (!values['dry-run']) {
+    await writeFile(values.out, envFile(plan))
+    process.stderr.write(`wrote ${values.out} (docker compose --env-file ${values.out} up)\n`)
   }
   return 0
 }
@@ -64,12 +64,12 @@ async function preflightCommand (args: string[]): Promise<number> {
 }
 
 async function statusCommand (args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { json, project: { type: 'string', default: DEFAULT_PROJECT }, 'env-file': { type: 'string', default: DEFAULT_ENV_FILE } } })
+  const { values } = parseArgs({ args, options: { json, project: { type: 'string', default: DEFAULT_PROJECT }, plan: { type: 'string', default: DEFAULT_ENV_FILE } } })
   let planned: Record<string, PlannedLimits> = {}
   try {
-    planned = plannedFromEnv(await readFile(values['env-file'], 'utf8'))
+    planned = plannedFromEnv(await readFile(values.plan, 'utf8'))
   } catch {
-    process.stderr.write(`no plan at ${values['env-file']}: limits are shown without comparison (run \`npm run deploy -- plan\`)\n`)
+    process.stderr.write(`no plan at ${values.plan}: limits are shown without comparison (run \`npm run deploy -- plan\`)\n`)
   }
   const containers = await projectStatus(new Docker(), values.project, planned)
   if (values.json) {

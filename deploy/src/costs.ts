@@ -1,6 +1,7 @@
+import type { ServiceUsage } from '../../loadtest/src/result.js'
 import type { ModelPerf } from './models.js'
 import { cpuInferenceSeconds } from './models.js'
-import { scenarioKind, type ServiceName, type SourcedProfile } from './profiles.js'
+import { scenarioKind, type LoadProfile, type ServiceName, type SourcedProfile } from './profiles.js'
 
 /** A number with where it came from: a profile file, or a labelled default. */
 export interface Figure {
@@ -50,16 +51,13 @@ export interface CostOptions {
   coreSpeed: number
 }
 
-function viaFrontend (target: string): boolean {
-  try {
-    return new URL(target).pathname.startsWith('/api/')
-  } catch {
-    return false
-  }
+/** Whether the frontend carried the run's requests (an external stack is reached through its frontend). */
+function viaFrontend (profile: LoadProfile): boolean {
+  return profile.via === 'frontend' || (profile.via === 'external' && profile.services.frontend !== undefined)
 }
 
 /** The largest value of one service's figure across profiles (conservative), with its file. */
-function largest (profiles: SourcedProfile[], service: ServiceName, pick: (s: NonNullable<SourcedProfile['profile']['services'][ServiceName]>) => number): { value: number, file: string } | undefined {
+function largest (profiles: SourcedProfile[], service: ServiceName, pick: (s: ServiceUsage) => number): { value: number, file: string } | undefined {
   let best: { value: number, file: string } | undefined
   for (const { file, profile } of profiles) {
     const sample = profile.services[service]
@@ -100,9 +98,9 @@ export function deriveCosts (profiles: SourcedProfile[], options: CostOptions): 
       source: `${cls.file}: ${(cls.value * 1000).toFixed(1)} ms/req minus ${(inference * 1000).toFixed(1)} ms inference of ${options.measuredModel.name}`
     }
   }
-  const feImg = largest(classify.filter((p) => viaFrontend(p.profile.target)), 'frontend', (s) => s.cpuSecondsPerRequest)
+  const feImg = largest(classify.filter((p) => viaFrontend(p.profile)), 'frontend', (s) => s.cpuSecondsPerRequest)
   if (feImg !== undefined) costs.frontendCpuPerImage = { value: scale(feImg.value), measured: true, source: feImg.file }
-  const fePrime = largest(prime.filter((p) => viaFrontend(p.profile.target)), 'frontend', (s) => s.cpuSecondsPerRequest)
+  const fePrime = largest(prime.filter((p) => viaFrontend(p.profile)), 'frontend', (s) => s.cpuSecondsPerRequest)
   if (fePrime !== undefined) costs.frontendCpuPerPrime = { value: scale(fePrime.value), measured: true, source: fePrime.file }
   const pr = largest(prime, 'prime', (s) => s.cpuSecondsPerRequest)
   if (pr !== undefined) costs.primeCpuPerCheck = { value: scale(pr.value), measured: true, source: pr.file }

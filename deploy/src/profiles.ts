@@ -1,28 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-
-/** Per-service figures sampled during a load run. */
-export interface ServiceSample {
-  rssMiB: { mean: number, max: number }
-  cpuPercent: { mean: number, max: number }
-  cpuSecondsPerRequest: number
-}
+import type { LoadResult } from '../../loadtest/src/result.js'
 
 /**
  * The parts of a loadtest result (loadtest/results/*.json) the planner reads.
- * Structural subset of loadtest's `LoadResult`.
+ * Services are keyed by name: prime, classifier, frontend (and nginx in comparisons).
  */
-export interface LoadProfile {
-  scenario: string
-  target: string
-  startedAt: string
-  machine: { cpuModel: string, cores: number, memGiB: number }
-  requestsPerSec: number
-  total: number
-  errors: number
-  non2xx: Record<string, number>
-  services: Partial<Record<ServiceName, ServiceSample>>
-}
+export type LoadProfile = Pick<LoadResult, 'scenario' | 'targetUrl' | 'via' | 'startedAt' | 'machine' | 'requestsPerSec' | 'total' | 'errors' | 'non2xx' | 'services'>
 
 export type ServiceName = 'frontend' | 'prime' | 'classifier'
 
@@ -49,13 +33,14 @@ export function parseProfile (text: string, file: string): LoadProfile {
     throw new ProfileError(`${file}: not JSON (${(err as Error).message})`)
   }
   if (!isRecord(data)) throw new ProfileError(`${file}: expected a JSON object`)
-  for (const key of ['scenario', 'target', 'startedAt'] as const) {
+  for (const key of ['scenario', 'targetUrl', 'via', 'startedAt'] as const) {
     if (typeof data[key] !== 'string') throw new ProfileError(`${file}: "${key}" must be a string`)
   }
   for (const key of ['requestsPerSec', 'total', 'errors'] as const) {
     if (typeof data[key] !== 'number') throw new ProfileError(`${file}: "${key}" must be a number`)
   }
   if (!isRecord(data.machine)) throw new ProfileError(`${file}: "machine" must be an object`)
+  if (data.non2xx !== undefined && !isRecord(data.non2xx)) throw new ProfileError(`${file}: "non2xx" must be an object`)
   if (!isRecord(data.services)) throw new ProfileError(`${file}: "services" must be an object`)
   for (const [name, sample] of Object.entries(data.services)) {
     if (!isRecord(sample) || typeof sample.cpuSecondsPerRequest !== 'number' ||
