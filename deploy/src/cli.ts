@@ -31,7 +31,7 @@ Plan options (plan, preflight):
   --slo-ms N             classify p99 latency target (default 1000)
   --json                 print JSON instead of text
 plan:       --out PATH (the env file; default ${DEFAULT_ENV_FILE}), --dry-run (write nothing)
-preflight:  --images a,b,c (default <project>-frontend,-prime,-classifier), --project NAME
+preflight:  --images a,b,c (default: compose.yaml's, \${IMAGE_REPO:-inference-stack}/<service>:\${IMAGE_TAG:-latest}[-gpu])
 status:     --project NAME (default ${DEFAULT_PROJECT}), --plan PATH (the env file to compare with)
 Docker: DOCKER_HOST is honoured, else /var/run/docker.sock.
 `
@@ -50,9 +50,9 @@ async function planCommand (args: string[]): Promise<number> {
 }
 
 async function preflightCommand (args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { ...PLAN_OPTIONS, json, images: { type: 'string' }, project: { type: 'string', default: DEFAULT_PROJECT } } })
+  const { values } = parseArgs({ args, options: { ...PLAN_OPTIONS, json, images: { type: 'string' } } })
   const plan = await planFromFlags(values)
-  const images = values.images === undefined ? defaultImages(values.project) : values.images.split(',').map((s) => s.trim()).filter(Boolean)
+  const images = values.images === undefined ? defaultImages(plan.provider) : values.images.split(',').map((s) => s.trim()).filter(Boolean)
   const checks = await preflight(new Docker(), plan, images)
   if (values.json) {
     process.stdout.write(JSON.stringify({ machine: plan.machine.name, provider: plan.provider, checks }, null, 2) + '\n')

@@ -20,7 +20,7 @@ export function envFile (plan: Plan): string {
     lines.push(`${key}_CPUS=${services[name].cpus}`, `${key}_MEM=${services[name].memLimit}`)
   }
   lines.push(`PRIME_REPLICAS=${services.prime.replicas}`)
-  const settings = ['EXECUTION_PROVIDER', 'MODEL', 'WORKERS', 'INTRA_OP_THREADS', 'MAX_BATCH_SIZE', 'MAX_QUEUE_DELAY_MS', 'MAX_QUEUE', 'UV_THREADPOOL_SIZE', 'RETRY_AFTER_S'] as const
+  const settings = ['EXECUTION_PROVIDER', 'MODEL', 'WORKERS', 'INTRA_OP_THREADS', 'MAX_BATCH_SIZE', 'MAX_QUEUE_DELAY_MS', 'MAX_QUEUE', 'UV_THREADPOOL_SIZE'] as const
   for (const key of settings) lines.push(`${key}=${classifier[key]}`)
   return lines.join('\n') + '\n'
 }
@@ -45,7 +45,7 @@ export function formatPlan (plan: Plan): string {
     ['MAX_BATCH_SIZE', String(classifier.MAX_BATCH_SIZE), `one batch runs ~${classifier.batchRunMs} ms`],
     ['MAX_QUEUE_DELAY_MS', String(classifier.MAX_QUEUE_DELAY_MS), 'at most half a batch run'],
     ['MAX_QUEUE', String(classifier.MAX_QUEUE), `capacity x (SLO ${target.sloMs} - service ${classifier.serviceMs} ms)`],
-    ['RETRY_AFTER_S', String(classifier.RETRY_AFTER_S), 'time to drain a full queue'],
+    ['Retry-After', `${classifier.RETRY_AFTER_S} s`, 'for 503 on a full queue: the time to drain it'],
     ['UV_THREADPOOL_SIZE', String(classifier.UV_THREADPOOL_SIZE), 'parallel sharp decodes']
   ], 'lrl'))
   out.push('', 'Capacity', table([

@@ -5,8 +5,11 @@ import type { ModelPerf } from './models.js'
 export const CUDA_CONTEXT_MIB = 400
 /** Estimate: cuDNN workspace and onnxruntime's arena slack. From JS there is no gpu_mem_limit to cap it. */
 export const GPU_WORKSPACE_MIB = 256
-/** Estimate: host memory that CUDA 12, cuBLAS and cuDNN 9 libraries add to the classifier's RSS. */
-export const CUDA_HOST_RSS_MIB = 1536
+/**
+ * Estimate, not measured here (no GPU): host memory that the CUDA 12 runtime,
+ * cuBLAS and cuDNN 9 add to the classifier's RSS. compose.gpu.yaml budgets 2-3 GB.
+ */
+export const CUDA_HOST_RSS_MIB = 2048
 
 export interface GpuMemory {
   contextMiB: number

@@ -11,8 +11,8 @@ export * from './plan-types.js'
 export const DEFAULT_SLO_MS = 1000
 export const GPU_MODEL = 'resnet50-v1-12'
 export const CPU_MODEL = 'resnet50-v1-12-int8'
-/** Decoded-image buffers per concurrent sharp job: a 12 MP RGB photo is 36 MiB. */
-const DECODE_BUFFER_MIB = 48
+/** Decoded-image buffer per concurrent sharp job at the classifier's MAX_INPUT_PIXELS (40 M) x 3 bytes RGB. */
+const DECODE_BUFFER_MIB = 115
 
 function check (name: string, value: number | undefined, min: number): void {
   if (value !== undefined && !(Number.isFinite(value) && value >= min)) {

@@ -18,9 +18,14 @@ export interface Check {
   detail: string
 }
 
-/** Images `docker compose build` makes for the project (compose names them <project>-<service>). */
-export function defaultImages (project: string): string[] {
-  return SERVICES.map((s) => `${project}-${s}`)
+/**
+ * The images compose.yaml names: ${IMAGE_REPO:-inference-stack}/<service>:${IMAGE_TAG:-latest},
+ * and the classifier's CUDA image (compose.gpu.yaml) with a -gpu tag suffix.
+ */
+export function defaultImages (provider: Plan['provider'], env: NodeJS.ProcessEnv = process.env): string[] {
+  const repo = env.IMAGE_REPO ?? 'inference-stack'
+  const tag = env.IMAGE_TAG ?? 'latest'
+  return SERVICES.map((s) => `${repo}/${s}:${tag}${s === 'classifier' && provider === 'cuda' ? '-gpu' : ''}`)
 }
 
 function hasTag (images: Docker.ImageInfo[], name: string): boolean {
@@ -78,7 +83,7 @@ export async function preflight (docker: Docker, plan: Plan, imageNames: string[
   const images = await docker.listImages()
   for (const name of imageNames) {
     const present = hasTag(images, name)
-    checks.push({ name: `image ${name}`, level: present ? 'ok' : 'warn', detail: present ? 'present' : 'missing: `docker compose build` makes it' })
+    checks.push({ name: `image ${name}`, level: present ? 'ok' : 'warn', detail: present ? 'present' : 'missing: `docker compose build` makes it (with -f compose.gpu.yaml for the -gpu image)' })
   }
   return checks
 }

@@ -42,7 +42,7 @@ export function memoryInUseMiB (stats: Docker.ContainerStats): number | null {
   if (m?.usage === undefined) return null
   const s = m.stats as Partial<Record<string, number>> | undefined
   const cache = s?.inactive_file ?? s?.total_inactive_file ?? 0
-  return Math.round((m.usage - cache) / 2 ** 20)
+  return Math.round((m.usage - cache) / 2 ** 20 * 10) / 10
 }
 
 /** Parses an env file (KEY=VALUE lines) into the planned limits per service. */

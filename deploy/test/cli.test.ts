@@ -38,7 +38,7 @@ describe('deploy CLI: plan', () => {
     expect(run.stderr).toContain(`wrote ${envFile}`)
     const env = await readFile(envFile, 'utf8')
     for (const key of ['FRONTEND_CPUS', 'FRONTEND_MEM', 'PRIME_CPUS', 'PRIME_MEM', 'PRIME_REPLICAS', 'CLASSIFIER_CPUS', 'CLASSIFIER_MEM',
-      'EXECUTION_PROVIDER', 'MODEL', 'WORKERS', 'INTRA_OP_THREADS', 'MAX_BATCH_SIZE', 'MAX_QUEUE_DELAY_MS', 'MAX_QUEUE', 'UV_THREADPOOL_SIZE', 'RETRY_AFTER_S']) {
+      'EXECUTION_PROVIDER', 'MODEL', 'WORKERS', 'INTRA_OP_THREADS', 'MAX_BATCH_SIZE', 'MAX_QUEUE_DELAY_MS', 'MAX_QUEUE', 'UV_THREADPOOL_SIZE']) {
       expect(env).toMatch(new RegExp(`^${key}=\\S+$`, 'm'))
     }
     expect(env).toMatch(/^CLASSIFIER_CPUS=3$/m)
