@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort, spawnChild, waitForHttp, type Child } from './child.js'
@@ -23,6 +24,13 @@ export interface StackOptions {
 /** Whether a service's sources exist in this checkout. */
 export function serviceExists (name: ServiceName): boolean {
   return existsSync(join(REPO_ROOT, 'services', name, 'src', 'server.ts'))
+}
+
+/** The frontend serves its page from a build; make one if this checkout has none (esbuild, about a second). */
+function ensurePageBuilt (): void {
+  if (existsSync(join(REPO_ROOT, 'services', 'frontend', 'dist', 'public', 'index.html'))) return
+  const build = spawnSync(process.execPath, [join('services', 'frontend', 'scripts', 'build-page.mjs')], { cwd: REPO_ROOT, encoding: 'utf8' })
+  if (build.status !== 0) throw new Error(`building the frontend page failed:\n${build.stderr}`)
 }
 
 async function startService (name: ServiceName, env: NodeJS.ProcessEnv): Promise<{ child: Child, url: string }> {
@@ -60,6 +68,7 @@ export async function startStack (opts: StackOptions): Promise<Stack> {
       const env: NodeJS.ProcessEnv = { ...opts.env?.[name] }
       if (name === 'classifier') Object.assign(env, { MODELS_DIR, MODEL: process.env.MODEL ?? DEFAULT_LOADTEST_MODEL, ...opts.env?.classifier })
       if (name === 'frontend') {
+        ensurePageBuilt()
         // A backend that is not started still gets a URL: the frontend answers 503 for it.
         env.PRIME_URL = stack.urls.prime ?? `http://127.0.0.1:${await freePort()}`
         env.CLASSIFIER_URL = stack.urls.classifier ?? `http://127.0.0.1:${await freePort()}`
