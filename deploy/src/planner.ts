@@ -1,8 +1,9 @@
-import { memLimitMiB, replicasFor, reservedCpus, reservedMemMiB, round2, shareCpus } from './allocate.js'
+import { replicasFor, reservedCpus, round2, shareCpus } from './allocate.js'
 import { chooseBatch, queueDelayMs, sizeQueue } from './batching.js'
 import { explainCapacity } from './capacity.js'
-import { DEFAULT_COSTS, NODE_BASE_RSS_MIB } from './costs.js'
-import { CUDA_HOST_RSS_MIB, gpuMemory } from './gpu-memory.js'
+import { DEFAULT_COSTS } from './costs.js'
+import { gpuMemory } from './gpu-memory.js'
+import { sizeMemory } from './memory.js'
 import { cpuBatchMs, cpuInferenceSeconds, gpuBatchMs, MODELS, type ModelPerf } from './models.js'
 import { PlanError, type Plan, type PlanInput, type Provider } from './plan-types.js'
 
@@ -11,8 +12,6 @@ export * from './plan-types.js'
 export const DEFAULT_SLO_MS = 1000
 export const GPU_MODEL = 'resnet50-v1-12'
 export const CPU_MODEL = 'resnet50-v1-12-int8'
-/** Decoded-image buffer per concurrent sharp job at the classifier's MAX_INPUT_PIXELS (40 M) x 3 bytes RGB. */
-const DECODE_BUFFER_MIB = 115
 
 function check (name: string, value: number | undefined, min: number): void {
   if (value !== undefined && !(Number.isFinite(value) && value >= min)) {
@@ -41,7 +40,7 @@ function resolveModel (input: PlanInput): { model: ModelPerf, provider: Provider
  * The steps, each explained where it is computed:
  * 1. model and provider; 2. CPU cost per image (decode, plus inference on CPU);
  * 3. vCPU shares (allocate.ts); 4. batch size (batching.ts); 5. capacity per
- * stage and the bottleneck (capacity.ts); 6. queue from the SLO; 7. memory.
+ * stage and the bottleneck (capacity.ts); 6. queue from the SLO; 7. memory (memory.ts).
  */
 export function plan (input: PlanInput): Plan {
   check('imagesPerSec', input.imagesPerSec, 0)
@@ -111,26 +110,18 @@ export function plan (input: PlanInput): Plan {
   const queue = sizeQueue(capacity.classifyImagesPerSec, sloMs, decodeMs + delay + batchRunMs, choice.batch)
   if (queue.sloBelowService) warnings.push(`SLO ${sloMs} ms is below the service time of ${queue.serviceMs.toFixed(1)} ms: no queue can meet it`)
 
-  // Memory: limits are peak RSS × 1.5 (+ decode buffers for the classifier).
+  // Memory (memory.ts).
   const uvThreads = Math.max(4, Math.ceil(shares.classifier))
-  const classifierRss = costs.classifierBaseRssMiB.value + (provider === 'cuda'
-    ? CUDA_HOST_RSS_MIB + Math.ceil(model.weightBytes / 2 ** 20)
-    : model.cpuRssMiB - NODE_BASE_RSS_MIB)
-  const memMiB = machine.memGiB * 1024
-  const reservedMem = reservedMemMiB(memMiB)
-  const limit = (cpus: number, rss: number, extra = 0, replicas = 1): Plan['services']['frontend'] => {
-    const mem = memLimitMiB(rss, extra)
-    return { cpus: round2(cpus), memMiB: mem, memLimit: `${mem}m`, rssMiB: Math.round(rss), replicas }
-  }
-  const services: Plan['services'] = {
-    frontend: limit(shares.frontend, costs.frontendRssMiB.value),
-    prime: limit(prime.cpusEach, costs.primeRssMiB.value, 0, prime.replicas),
-    classifier: limit(shares.classifier, classifierRss, uvThreads * DECODE_BUFFER_MIB)
-  }
-  const memTotal = Object.values(services).reduce((sum, s) => sum + s.memMiB * s.replicas, 0)
-  if (memTotal > memMiB - reservedMem) {
-    warnings.push(`memory limits add up to ${memTotal} MiB, more than the ${memMiB - reservedMem} MiB left after ${reservedMem} MiB for the OS`)
-  }
+  const memory = sizeMemory({
+    machine,
+    costs,
+    model,
+    provider,
+    decodeThreads: uvThreads,
+    cpus: { frontend: shares.frontend, prime: prime.cpusEach, classifier: shares.classifier },
+    primeReplicas: prime.replicas
+  })
+  warnings.push(...memory.warnings)
   const gpuMem = provider === 'cuda' && machine.gpu !== undefined ? gpuMemory(model, machine.gpu, choice.batch) : null
   if (gpuMem !== null && gpuMem.totalMiB > 0.9 * gpuMem.availableMiB) {
     warnings.push(`GPU memory estimate ${gpuMem.totalMiB} MiB is over 90 % of the ${machine.gpu!.model}'s ${gpuMem.availableMiB} MiB`)
@@ -150,8 +141,8 @@ export function plan (input: PlanInput): Plan {
     precision: model.precision,
     provider,
     target: { imagesPerSec: input.imagesPerSec ?? null, primePerSec, sloMs, sloDefaulted: input.sloMs === undefined },
-    reserved: { cpus: reservedCpu, memMiB: reservedMem },
-    services,
+    reserved: { cpus: reservedCpu, memMiB: memory.reservedMiB },
+    services: memory.services,
     classifier: {
       EXECUTION_PROVIDER: provider,
       MODEL: model.name,
