@@ -12,8 +12,9 @@ export function table (rows: string[][], align = 'l'): string {
 export function envFile (plan: Plan): string {
   const { services, classifier } = plan
   const lines = [
-    `# Written by \`npm run deploy -- plan --machine ${plan.machine.name}\`: capacity plan for ${plan.machine.name}.`,
-    `# classify ~${plan.capacity.classifyImagesPerSec} img/s (${plan.capacity.classify.kind}), prime ~${plan.capacity.primeChecksPerSec} checks/s, SLO ${plan.target.sloMs} ms.`
+    `# Capacity plan for ${plan.machine.name} from \`npm run plan\` (deploy/src/cli.ts); use with docker compose --env-file.`,
+    `# Target ${plan.target.imagesPerSec ?? 'max'} img/s, ${plan.target.primePerSec} prime checks/s, p99 SLO ${plan.target.sloMs} ms.`,
+    `# Capacity: classify ~${plan.capacity.classifyImagesPerSec} img/s (${plan.capacity.classify.kind}), prime ~${plan.capacity.primeChecksPerSec} checks/s; Retry-After ${plan.classifier.RETRY_AFTER_S} s.`
   ]
   for (const name of SERVICES) {
     const key = name.toUpperCase()

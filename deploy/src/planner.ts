@@ -83,7 +83,9 @@ export function plan (input: PlanInput): Plan {
       sloMs,
       decodeMs,
       efficiency: 0.9,
-      enough: 1.25 * Math.min(input.imagesPerSec ?? Infinity, classifierCpu, frontendImages)
+      // Enough to stay ahead of what the CPU and the frontend can feed it, whatever the target:
+      // a larger batch costs little, and a GPU ceiling below the CPU's wastes vCPUs.
+      enough: 1.25 * Math.min(classifierCpu, frontendImages)
     })
     : undefined
   const choice = gpuChoice ?? cpuChoice!
