@@ -1,0 +1,29 @@
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import { health, installErrorHandling, metrics, openapi } from '@inference-stack/kit'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { PrimeConfig } from './config.js'
+import { checkRoutes } from './routes/check.js'
+
+export interface AppOptions { config: PrimeConfig }
+
+/**
+ * Server options the app needs: fastify's default `maxParamLength` (100) would answer 404 to
+ * `GET /check/<101 digits>`. Node's 16 KiB header limit bounds the URL anyway.
+ */
+export const PRIME_SERVER_OPTIONS: FastifyServerOptions = { routerOptions: { maxParamLength: 16 * 1024 } }
+
+/** The prime service: exact primality checks over HTTP, with health, metrics and OpenAPI docs. */
+export default async function app (app: FastifyInstance, { config }: AppOptions) {
+  // TypeBox's validator never coerces the body: a JSON number 97 stays a number and is refused,
+  // and parameters reach the parser as the raw (URL-decoded) string.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  await app.register(openapi, {
+    title: 'prime',
+    description: 'Exact primality checks for integers of up to PRIME_MAX_DIGITS decimal digits.',
+    version: '0.1.0'
+  })
+  await app.register(metrics, { service: 'prime' })
+  installErrorHandling(app, 'PRIME')
+  await app.register(health)
+  await app.register(checkRoutes, { config })
+}

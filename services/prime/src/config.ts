@@ -1,0 +1,29 @@
+import { CommonConfigSchema } from '@inference-stack/kit'
+import { Type, type Static } from 'typebox'
+
+export const DEFAULT_PORT = 8081
+/**
+ * Node 20's BigInt multiplies and divides in quadratic time, so a Baillie-PSW check grows with
+ * the cube of the digit count: about 0.2 s for a 1,000-digit prime and 1.2 s for 2,000 digits
+ * on the project's 2-vCPU machine (services/prime/README.md). 1,000 keeps one check well under a second.
+ */
+export const DEFAULT_MAX_DIGITS = 1000
+export const DEFAULT_MAX_BATCH = 1000
+/** Sum of the digits of one batch: bounds a batch's time as PRIME_MAX_DIGITS bounds one check. */
+export const DEFAULT_MAX_BATCH_DIGITS = 10_000
+export const DEFAULT_MAX_CONCURRENT_BATCHES = 4
+
+const CountSchema = (fallback: number, description: string) =>
+  Type.Integer({ default: fallback, minimum: 1, maximum: 1_000_000, description })
+
+/** Environment variables of the prime service. */
+export const PrimeConfigSchema = Type.Object({
+  ...CommonConfigSchema,
+  PORT: Type.Integer({ default: DEFAULT_PORT, minimum: 0, maximum: 65535 }),
+  PRIME_MAX_DIGITS: CountSchema(DEFAULT_MAX_DIGITS, 'longest number accepted, in digits'),
+  PRIME_MAX_BATCH: CountSchema(DEFAULT_MAX_BATCH, 'most numbers in one POST /check'),
+  PRIME_MAX_BATCH_DIGITS: CountSchema(DEFAULT_MAX_BATCH_DIGITS, 'most digits in one POST /check, all numbers together'),
+  PRIME_MAX_CONCURRENT_BATCHES: CountSchema(DEFAULT_MAX_CONCURRENT_BATCHES, 'batches in progress at once; more get 503')
+})
+
+export type PrimeConfig = Static<typeof PrimeConfigSchema>

@@ -1,0 +1,103 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { HttpError } from '@inference-stack/kit'
+import type { FastifyInstance } from 'fastify'
+import { Histogram } from 'prom-client'
+import type { PrimeConfig } from '../config.js'
+import { CheckInputError, decide, digitsBucket, parseOrThrow, type CheckAnswer, type ParsedNumber } from '../lib/check.js'
+import { BatchBodySchema, BatchResultSchema, CheckResultSchema, ErrorSchema, NumberParamsSchema } from '../schemas/check.js'
+
+export interface CheckRoutesOptions { config: PrimeConfig }
+
+/** A batch gives other requests a turn at least this often. */
+const YIELD_EVERY_MS = 20
+const CHECK_BUCKETS = [0.00001, 0.0001, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+
+/** `GET /check/:number` and `POST /check`. */
+export async function checkRoutes (fastify: FastifyInstance, { config }: CheckRoutesOptions) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const duration = new Histogram({
+    name: 'prime_check_duration_seconds',
+    help: 'Time to decide one number, by its digit count.',
+    labelNames: ['digits'] as const,
+    buckets: CHECK_BUCKETS,
+    registers: [app.metrics]
+  })
+
+  const parse = (input: string, where = ''): ParsedNumber => {
+    try {
+      return parseOrThrow(input, config.PRIME_MAX_DIGITS)
+    } catch (err) {
+      if (err instanceof CheckInputError) throw new HttpError(400, err.code, where + err.message)
+      throw err
+    }
+  }
+  const check = (parsed: ParsedNumber): CheckAnswer => {
+    const answer = decide(parsed)
+    duration.observe({ digits: digitsBucket(answer.digits) }, answer.elapsed_ms / 1000)
+    return answer
+  }
+
+  app.get('/check/:number', {
+    schema: {
+      summary: 'Is this number prime?',
+      description: `Exact for every number up to PRIME_MAX_DIGITS (${config.PRIME_MAX_DIGITS}) digits.`,
+      params: NumberParamsSchema,
+      response: { 200: CheckResultSchema, 400: ErrorSchema }
+    }
+  }, async (request) => check(parse(request.params.number)))
+
+  let batchesInFlight = 0
+  app.post('/check', {
+    schema: {
+      summary: 'Check many numbers at once',
+      description: `Up to PRIME_MAX_BATCH (${config.PRIME_MAX_BATCH}) numbers and PRIME_MAX_BATCH_DIGITS ` +
+        `(${config.PRIME_MAX_BATCH_DIGITS}) digits in all. One bad entry fails the whole request, naming its index.`,
+      body: BatchBodySchema,
+      response: { 200: BatchResultSchema, 400: ErrorSchema, 503: ErrorSchema }
+    },
+    // Before validation, to explain why a JSON number is refused rather than only that it is not a string.
+    preValidation: async (request) => {
+      const numbers = (request.body as { numbers?: unknown } | null)?.numbers
+      if (!Array.isArray(numbers)) return
+      const i = numbers.findIndex((n) => typeof n === 'number')
+      if (i >= 0) {
+        throw new HttpError(400, 'PRIME_BAD_NUMBER',
+          `numbers[${i}] is a JSON number: send every number as a string of digits, e.g. "97" ` +
+          '(JSON numbers lose digits beyond 2^53, so the value read may not be the one sent)')
+      }
+    }
+  }, async (request) => {
+    const { numbers } = request.body
+    if (numbers.length > config.PRIME_MAX_BATCH) {
+      throw new HttpError(400, 'PRIME_TOO_MANY_NUMBERS',
+        `${numbers.length} numbers in one batch; the limit is ${config.PRIME_MAX_BATCH} (PRIME_MAX_BATCH)`)
+    }
+    const parsed = numbers.map((input, i) => parse(input, `numbers[${i}]: `))
+    const totalDigits = numbers.reduce((sum, input) => sum + input.length, 0)
+    if (totalDigits > config.PRIME_MAX_BATCH_DIGITS) {
+      throw new HttpError(400, 'PRIME_BATCH_TOO_LARGE',
+        `the batch has ${totalDigits} digits in all; the limit is ${config.PRIME_MAX_BATCH_DIGITS} (PRIME_MAX_BATCH_DIGITS)`)
+    }
+    if (batchesInFlight >= config.PRIME_MAX_CONCURRENT_BATCHES) {
+      throw new HttpError(503, 'PRIME_BUSY',
+        `${batchesInFlight} batches are in progress, the most allowed (PRIME_MAX_CONCURRENT_BATCHES); retry shortly`,
+        { 'retry-after': '1' })
+    }
+    batchesInFlight++
+    try {
+      const results: CheckAnswer[] = []
+      let lastYield = performance.now()
+      for (const number of parsed) {
+        results.push(check(number))
+        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+          await yieldToEventLoop()
+          lastYield = performance.now()
+        }
+      }
+      return { results }
+    } finally {
+      batchesInFlight--
+    }
+  })
+}
