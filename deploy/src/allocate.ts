@@ -4,8 +4,12 @@ export type Service = typeof SERVICES[number]
 
 export type PerService = Record<Service, number>
 
-/** Smallest useful CPU limits: a service below these starves its own health checks. */
-export const CPU_FLOOR: PerService = { frontend: 0.25, prime: 0.25, classifier: 1 }
+/**
+ * Smallest CPU limits. A `cpus` limit is a CFS quota: a container that used its
+ * share of a 100 ms period waits for the next one, so a small limit turns a
+ * burst into latency. The frontend is on every request's path: half a vCPU.
+ */
+export const CPU_FLOOR: PerService = { frontend: 0.5, prime: 0.25, classifier: 1 }
 /** The frontend is one Node event loop: more than one vCPU buys nothing. */
 export const FRONTEND_MAX_CPUS = 1
 /** Demand is planned with 25 % headroom so a service at target is not at 100 %. */

