@@ -52,17 +52,18 @@ export function shareCpus (usable: number, demand: PerService): CpuShares {
   }
   const total = need.frontend + need.prime + need.classifier
   if (total <= usable) {
-    const frontend = floorStep(need.frontend)
-    const prime = floorStep(need.prime)
-    return { frontend, prime, classifier: floorStep(usable - frontend - prime), oversubscribed: false }
+    const frontend = round2(floorStep(need.frontend))
+    const prime = round2(floorStep(need.prime))
+    return { frontend, prime, classifier: round2(floorStep(usable - frontend - prime)), oversubscribed: false }
   }
   const floors = CPU_FLOOR.frontend + CPU_FLOOR.prime + CPU_FLOOR.classifier
   if (usable <= floors) {
     const f = usable / floors
-    return { frontend: floorStep(CPU_FLOOR.frontend * f), prime: floorStep(CPU_FLOOR.prime * f), classifier: floorStep(CPU_FLOOR.classifier * f), oversubscribed: true }
+    const scaled = (s: Service): number => round2(floorStep(CPU_FLOOR[s] * f))
+    return { frontend: scaled('frontend'), prime: scaled('prime'), classifier: scaled('classifier'), oversubscribed: true }
   }
   const above = total - floors
-  const cut = (s: Service): number => floorStep(CPU_FLOOR[s] + (usable - floors) * (need[s] - CPU_FLOOR[s]) / above)
+  const cut = (s: Service): number => round2(floorStep(CPU_FLOOR[s] + (usable - floors) * (need[s] - CPU_FLOOR[s]) / above))
   return { frontend: cut('frontend'), prime: cut('prime'), classifier: cut('classifier'), oversubscribed: true }
 }
 

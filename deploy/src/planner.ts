@@ -1,4 +1,4 @@
-import { replicasFor, reservedCpus, round2, shareCpus } from './allocate.js'
+import { CPU_FLOOR, replicasFor, reservedCpus, round2, shareCpus } from './allocate.js'
 import { chooseBatch, queueDelayMs, sizeQueue } from './batching.js'
 import { explainCapacity } from './capacity.js'
 import { DEFAULT_COSTS } from './costs.js'
@@ -83,9 +83,9 @@ export function plan (input: PlanInput): Plan {
       sloMs,
       decodeMs,
       efficiency: 0.9,
-      // Enough to stay ahead of what the CPU and the frontend can feed it, whatever the target:
-      // a larger batch costs little, and a GPU ceiling below the CPU's wastes vCPUs.
-      enough: 1.25 * Math.min(classifierCpu, frontendImages)
+      // 1.5x what the CPU and the frontend can feed it, whatever the target: a
+      // GPU ceiling below the CPU's wastes vCPUs, and the margin drains bursts.
+      enough: 1.5 * Math.min(classifierCpu, frontendImages)
     })
     : undefined
   const choice = gpuChoice ?? cpuChoice!
@@ -129,7 +129,11 @@ export function plan (input: PlanInput): Plan {
     warnings.push(`GPU memory estimate ${gpuMem.totalMiB} MiB is over 90 % of the ${machine.gpu!.model}'s ${gpuMem.availableMiB} MiB`)
   }
 
-  if (shares.oversubscribed) warnings.push(`the targets need more than the ${round2(usable)} usable vCPUs: every service got a proportional cut`)
+  if (usable < CPU_FLOOR.frontend + CPU_FLOOR.prime + CPU_FLOOR.classifier) {
+    warnings.push(`${machine.name} has ${round2(usable)} usable vCPUs, less than the services' smallest limits: every limit got a proportional cut`)
+  } else if (shares.oversubscribed) {
+    warnings.push(`the targets need more than the ${round2(usable)} usable vCPUs: every service got a proportional cut`)
+  }
   warnings.push(...capacity.warnings)
   if (provider === 'cpu' && model.precision === 'fp32') notes.push(`${model.name} is fp32 on the CPU: the int8 model is about 2.5x cheaper there (estimate)`)
   if (provider === 'cpu') notes.push(`CPU inference figures: ${model.cpu.source}`)
