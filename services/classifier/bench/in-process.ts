@@ -1,0 +1,96 @@
+import type { Preprocessing } from '@inference-stack/models'
+import { preprocess, type PreprocessLimits } from '../src/lib/preprocess.js'
+import type { ModelSession } from '../src/lib/session.js'
+import { Recorder, type Measurement } from './stats.js'
+
+const ITEM = 3 * 224 * 224
+const WARMUP_RUNS = 2
+
+function batchOf (tensors: Float32Array[], first: number, size: number): Float32Array {
+  const batch = new Float32Array(size * ITEM)
+  for (let i = 0; i < size; i++) batch.set(tensors[(first + i) % tensors.length]!, i * ITEM)
+  return batch
+}
+
+/**
+ * (a) The ceiling of inference alone: batches of ready-made tensors, one run
+ * in flight (as the service's single worker has), each image's latency is its
+ * batch's run time.
+ */
+export async function rawLoop (session: ModelSession, tensors: Float32Array[], batchSize: number, seconds: number): Promise<Measurement> {
+  for (let i = 0; i < WARMUP_RUNS; i++) await session.run(batchOf(tensors, 0, batchSize), [batchSize, 3, 224, 224])
+  const rec = new Recorder()
+  const until = performance.now() + seconds * 1000
+  for (let next = 0; performance.now() < until; next += batchSize) {
+    const batch = batchOf(tensors, next, batchSize)
+    const t0 = performance.now()
+    await session.run(batch, [batchSize, 3, 224, 224])
+    rec.add(performance.now() - t0, batchSize)
+  }
+  return rec.finish()
+}
+
+export interface PipelineOptions {
+  batchSize: number
+  /** Images being preprocessed at once (sharp runs them in libuv's threadpool). */
+  concurrency: number
+  seconds: number
+  spec: Preprocessing
+  limits: PreprocessLimits
+}
+
+/**
+ * (b) The ceiling of this pipeline without HTTP: `concurrency` sharp
+ * preprocessing jobs always in flight feed fixed-size batches to the session;
+ * preprocessing of the next batch overlaps the current run. Latency runs from
+ * the start of an image's preprocessing to its batch's result.
+ */
+export async function pipelineLoop (session: ModelSession, photos: Buffer[], opts: PipelineOptions): Promise<Measurement> {
+  const { batchSize } = opts
+  const ready: Array<{ tensor: Float32Array, start: number }> = []
+  const waiting: Array<() => void> = []
+  const wake = (): void => { for (const w of waiting.splice(0)) w() }
+  let running: Promise<void> | undefined
+  const state: { rec?: Recorder, stop: boolean, failure?: unknown } = { stop: false }
+  let next = 0
+
+  const launch = (): void => {
+    if (running || ready.length < batchSize) return
+    const items = ready.splice(0, batchSize)
+    wake()
+    const batch = new Float32Array(batchSize * ITEM)
+    items.forEach((item, i) => batch.set(item.tensor, i * ITEM))
+    running = session.run(batch, [batchSize, 3, 224, 224]).then(() => {
+      const now = performance.now()
+      for (const item of items) state.rec?.add(now - item.start)
+    }, (err: unknown) => { state.failure ??= err }).finally(() => {
+      running = undefined
+      if (!state.stop) launch()
+    })
+  }
+
+  const producer = async (): Promise<void> => {
+    while (!state.stop && state.failure === undefined) {
+      // Keep at most two batches ready: the pipeline, not an ever-growing queue.
+      while (ready.length >= 2 * batchSize && !state.stop) await new Promise<void>((resolve) => waiting.push(resolve))
+      if (state.stop) return
+      const start = performance.now()
+      const tensor = await preprocess(photos[next++ % photos.length]!, opts.spec, opts.limits)
+      ready.push({ tensor, start })
+      launch()
+    }
+  }
+
+  const producers = Array.from({ length: opts.concurrency }, () => producer())
+  // Warm-up: let the pipeline fill and run a few batches before measuring.
+  await new Promise((resolve) => setTimeout(resolve, Math.min(2000, opts.seconds * 250)))
+  const rec = state.rec = new Recorder()
+  await new Promise((resolve) => setTimeout(resolve, opts.seconds * 1000))
+  const result = rec.finish()
+  state.stop = true
+  wake()
+  await Promise.allSettled(producers)
+  await running
+  if (state.failure !== undefined) throw state.failure
+  return result
+}
