@@ -12,6 +12,12 @@ interface PrimeAnswer {
 }
 
 const SHORT_DIGITS = 60
+const METHODS: Record<string, string> = {
+  definition: 'by definition',
+  'trial-division': 'trial division',
+  'miller-rabin': 'deterministic Miller–Rabin',
+  'baillie-psw': 'Baillie–PSW'
+}
 
 /** Long numbers are shown as head…tail with their digit count, so the answer stays readable. */
 export function shortNumber (digits: string): string {
@@ -67,7 +73,7 @@ export function setupPrime (form: HTMLFormElement, input: HTMLInputElement, out:
       : el('p', 'answer answer-no', el('span', 'number', shortNumber(answer.number)), ' is not prime',
         answer.factor ? ` — divisible by ${shortNumber(answer.factor)}` : null)
     const facts = [
-      answer.method ? `method: ${answer.method}` : null,
+      answer.method ? `method: ${METHODS[answer.method] ?? answer.method}` : null,
       typeof answer.elapsed_ms === 'number' ? `server ${formatMs(answer.elapsed_ms)}` : null,
       `round trip ${formatMs(roundTrip)}`
     ].filter(Boolean).join(' · ')

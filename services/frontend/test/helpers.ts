@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { loadConfig } from '@inference-stack/kit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { onTestFinished } from 'vitest'
+import primeApp, { PRIME_SERVER_OPTIONS } from '../../prime/src/app.js'
+import { PrimeConfigSchema } from '../../prime/src/config.js'
 import app from '../src/app.js'
 import { FrontendConfigSchema } from '../src/config.js'
 
@@ -19,6 +21,15 @@ export async function startFrontend (env: Record<string, string>): Promise<{ url
   const url = await server.listen({ host: '127.0.0.1', port: 0 })
   onTestFinished(() => server.close())
   return { url, app: server }
+}
+
+/** The real prime service (services/prime) on port 0; closes when the test ends. */
+export async function startPrime (): Promise<string> {
+  const server = Fastify({ ...PRIME_SERVER_OPTIONS, forceCloseConnections: true })
+  await server.register(primeApp, { config: loadConfig(PrimeConfigSchema, { LOG_LEVEL: 'silent' }) })
+  const url = await server.listen({ host: '127.0.0.1', port: 0 })
+  onTestFinished(() => server.close())
+  return url
 }
 
 export interface Upstream { url: string, app: FastifyInstance, hits: () => number }

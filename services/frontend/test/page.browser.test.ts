@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { buildPage, refusedUrl, startFrontend, startPrime } from './helpers.js'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run']
+const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/', import.meta.url))
+const found = existsSync(CHROMIUM)
+
+if (!found) {
+  const message = `Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`
+  if (process.env.CI === 'true') throw new Error(`${message}; CI must run the browser test`)
+  console.warn(`skipping the browser test: ${message}`)
+}
+
+/** Opens the page and records console errors and CSP violations, which the tests expect to be none. */
+async function openPage (browser: Browser, url: string, viewport = { width: 1280, height: 900 }) {
+  const page = await browser.newPage({ viewport })
+  onTestFinished(() => page.close())
+  const problems: string[] = []
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()) })
+  page.on('pageerror', (err) => problems.push(err.message))
+  await page.goto(url)
+  return { page, problems }
+}
+
+async function check (page: Page, number: string, expected: string): Promise<void> {
+  await page.fill('#prime-input', number)
+  await page.press('#prime-input', 'Enter')
+  await page.locator('#prime-result .answer').filter({ hasText: expected }).waitFor()
+}
+
+describe.skipIf(!found)('the page in Chromium', () => {
+  let browser: Browser
+  beforeAll(async () => {
+    buildPage()
+    await mkdir(ARTIFACTS, { recursive: true })
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS })
+  })
+  afterAll(async () => { await browser?.close() })
+
+  it('checks 97, 2^89-1 and 91 through the real prime service and shows the right answers', async () => {
+    const { url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await refusedUrl() })
+    const { page, problems } = await openPage(browser, url)
+
+    await check(page, '97', '97 is prime')
+    await check(page, '618970019642690137449562111', '618970019642690137449562111 is prime')
+    await check(page, '91', '91 is not prime — divisible by 7')
+    expect(await page.locator('#prime-result').getAttribute('aria-live')).toBe('polite')
+
+    // The classifier is down here: the page says so in words instead of failing silently.
+    await page.locator('#classifier-status').filter({ hasText: 'image classification is unavailable' }).waitFor()
+    await page.screenshot({ path: `${ARTIFACTS}page.png`, fullPage: true })
+    // Only the deliberately refused classifier may show up as a failed request.
+    expect(problems.filter((p) => !p.includes('503'))).toEqual([])
+  })
+
+  it('explains bad input in words and fits a phone screen', async () => {
+    const { url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await refusedUrl() })
+    const { page } = await openPage(browser, url, { width: 390, height: 844 })
+
+    await page.fill('#prime-input', '12a')
+    await page.press('#prime-input', 'Enter')
+    const notice = page.locator('#prime-result .notice-error')
+    await notice.waitFor()
+    expect(await notice.textContent()).toMatch(/^That is not a number the checker accepts: .*12a/)
+
+    await page.getByRole('button', { name: '2 to the power of 127, minus 1' }).click()
+    await page.locator('#prime-result .answer').filter({ hasText: 'is prime' }).waitFor()
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    expect(overflow).toBe(0)
+    await page.screenshot({ path: `${ARTIFACTS}page-phone.png`, fullPage: true })
+  })
+})
