@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort, spawnChild, waitForHttp, type Child } from './child.js'
 import { MODELS_DIR, REPO_ROOT } from './paths.js'
@@ -33,9 +33,28 @@ function ensurePageBuilt (): void {
   if (build.status !== 0) throw new Error(`building the frontend page failed:\n${build.stderr}`)
 }
 
+function newestMtime (dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs)
+  }
+  return newest
+}
+
+/**
+ * The built `dist/server.js` when it is newer than every source file (no tsx
+ * loader thread in the measured RSS), else the sources through tsx.
+ */
+export function serviceEntry (name: ServiceName): string[] {
+  const dir = join(REPO_ROOT, 'services', name)
+  const built = join(dir, 'dist', 'server.js')
+  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(dir, 'src'))) return [built]
+  return ['--import', 'tsx', join(dir, 'src', 'server.ts')]
+}
+
 async function startService (name: ServiceName, env: NodeJS.ProcessEnv): Promise<{ child: Child, url: string }> {
   const port = await freePort()
-  const child = spawnChild(name, process.execPath, ['--import', 'tsx', join('services', name, 'src', 'server.ts')], {
+  const child = spawnChild(name, process.execPath, serviceEntry(name), {
     cwd: REPO_ROOT,
     // warn: per-request info logs would cost more than some requests themselves.
     env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(port) }
