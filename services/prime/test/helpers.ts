@@ -1,0 +1,14 @@
+import { loadConfig } from '@inference-stack/kit'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { onTestFinished } from 'vitest'
+import app, { PRIME_SERVER_OPTIONS } from '../src/app.js'
+import { PrimeConfigSchema } from '../src/config.js'
+
+/** The prime app as server.ts builds it, configured from `env`, closed when the test ends. */
+export async function buildApp (env: Record<string, string> = {}): Promise<FastifyInstance> {
+  const server = Fastify({ ...PRIME_SERVER_OPTIONS, logger: false })
+  await server.register(app, { config: loadConfig(PrimeConfigSchema, env) })
+  await server.ready()
+  onTestFinished(() => server.close())
+  return server
+}

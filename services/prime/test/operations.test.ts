@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { buildApp } from './helpers.js'
+
+describe('operational routes', () => {
+  it('answers /healthz and /readyz with 200', async () => {
+    const app = await buildApp()
+    expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' })
+    const ready = await app.inject('/readyz')
+    expect(ready.statusCode).toBe(200)
+    expect(ready.json().status).toBe('ready')
+  })
+
+  it('exposes prime_check_duration_seconds by digit bucket after a check', async () => {
+    const app = await buildApp()
+    await app.inject('/check/97')
+    await app.inject(`/check/${(2n ** 521n - 1n).toString()}`)
+    const text = (await app.inject('/metrics')).body
+    expect(text).toMatch(/prime_check_duration_seconds_count\{service="prime",digits="1-9"\} 1/)
+    expect(text).toMatch(/prime_check_duration_seconds_count\{service="prime",digits="100-999"\} 1/)
+    expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/check\/:number"/)
+  })
+
+  it('lists both check routes with their schemas in the OpenAPI document', async () => {
+    const app = await buildApp()
+    const doc = (await app.inject('/docs/json')).json()
+    expect(doc.paths['/check/{number}'].get.parameters[0]).toMatchObject({ name: 'number', in: 'path' })
+    expect(doc.paths['/check/{number}'].get.responses).toHaveProperty('200')
+    expect(doc.paths['/check/{number}'].get.responses).toHaveProperty('400')
+    expect(doc.paths['/check'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('numbers')
+    expect(doc.paths['/check'].post.responses).toHaveProperty('503')
+  })
+
+  it('serves the docs UI at /docs', async () => {
+    const app = await buildApp()
+    const res = await app.inject('/docs/')
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toMatch(/text\/html/)
+  })
+
+  it('answers an unknown route with 404 JSON', async () => {
+    const app = await buildApp()
+    const res = await app.inject('/nope')
+    expect(res.statusCode).toBe(404)
+    expect(res.json().error.code).toBe('PRIME_NOT_FOUND')
+  })
+})
