@@ -37,11 +37,12 @@ export const DEFAULT_COSTS: Costs = {
     source: 'default: FIELD-NOTES, 4 g4dn vCPUs decode roughly 80-250 img/s = 16-50 ms/img; 16 ms is the small-photo end'
   },
   frontendCpuPerImage: { value: 0.0005, measured: false, source: 'default: estimate from FIELD-NOTES proxy figures (5.1k req/s on 2 cores) plus upload streaming' },
-  frontendCpuPerPrime: { value: 0.0003, measured: false, source: 'default: FIELD-NOTES, @fastify/http-proxy 5.1k req/s on 2 cores shared with the client' },
-  primeCpuPerCheck: { value: 0.00025, measured: false, source: 'default: FIELD-NOTES, a fastify JSON route 8.2k req/s on 2 cores; small numbers only' },
-  frontendRssMiB: { value: 90, measured: false, source: 'default: estimate for a fastify proxy process' },
-  primeRssMiB: { value: 70, measured: false, source: 'default: estimate for a fastify JSON process' },
-  classifierBaseRssMiB: { value: 150, measured: false, source: 'default: estimate for Node + fastify + sharp without a model' }
+  frontendCpuPerPrime: { value: 0.00043, measured: false, source: 'default: loadtest prime-small through the frontend on the 2-vCPU dev VM' },
+  primeCpuPerCheck: { value: 0.00019, measured: false, source: 'default: loadtest prime-small on the dev VM; 300-digit numbers took 5.5 ms' },
+  // loadtest runs on the 2-vCPU dev VM (Node 20) peaked at 176 MiB (frontend) and 160 MiB (prime).
+  frontendRssMiB: { value: 180, measured: false, source: 'default: loadtest peak on the dev VM, 176 MiB' },
+  primeRssMiB: { value: 160, measured: false, source: 'default: loadtest peak on the dev VM, 160 MiB' },
+  classifierBaseRssMiB: { value: 200, measured: false, source: 'default: estimate for Node + fastify + sharp without a model' }
 }
 
 export interface CostOptions {
