@@ -121,6 +121,11 @@ describe('checkPrimality on large primes', () => {
     }
   })
 
+  it('finds the 1000-digit prime 10^999+7 prime and 10^999+9 composite, as sympy does', () => {
+    expect(checkPrimality(10n ** 999n + 7n)).toEqual({ isPrime: true, method: 'baillie-psw' })
+    expect(checkPrimality(10n ** 999n + 9n).isPrime).toBe(false)
+  })
+
   it('finds 2^61-1 prime by Miller-Rabin and 2^89-1 prime by Baillie-PSW', () => {
     expect(checkPrimality(2n ** 61n - 1n)).toEqual({ isPrime: true, method: 'miller-rabin' })
     expect(checkPrimality(2n ** 89n - 1n)).toEqual({ isPrime: true, method: 'baillie-psw' })
