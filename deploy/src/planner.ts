@@ -67,7 +67,7 @@ export function plan (input: PlanInput): Plan {
   // classifier could do with every vCPU left after the floors.
   const reservedCpu = reservedCpus(machine.vcpus)
   const usable = machine.vcpus - reservedCpu
-  const imageDemand = input.imagesPerSec ?? Math.max(0, usable - 0.5) / perImage
+  const imageDemand = input.imagesPerSec ?? Math.max(0, usable - CPU_FLOOR.frontend - CPU_FLOOR.prime) / perImage
   const shares = shareCpus(usable, {
     frontend: imageDemand * costs.frontendCpuPerImage.value + primePerSec * costs.frontendCpuPerPrime.value,
     prime: primePerSec * costs.primeCpuPerCheck.value,
