@@ -4,7 +4,10 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   resolve: {
     // Tests run against the kit's sources, so no build is needed first.
-    alias: { '@inference-stack/kit': fileURLToPath(new URL('./services/kit/src/index.ts', import.meta.url)) }
+    alias: {
+      '@inference-stack/kit': fileURLToPath(new URL('./services/kit/src/index.ts', import.meta.url)),
+      '@inference-stack/models': fileURLToPath(new URL('./models/src/index.ts', import.meta.url))
+    }
   },
   test: {
     include: ['services/*/test/**/*.test.ts', 'models/test/**/*.test.ts', 'deploy/test/**/*.test.ts', 'loadtest/test/**/*.test.ts'],

@@ -1,0 +1,40 @@
+import { availableParallelism } from 'node:os'
+import { CommonConfigSchema } from '@inference-stack/kit'
+import { Type, type Static } from 'typebox'
+
+export const DEFAULT_PORT = 8082
+export const DEFAULT_MODEL = 'resnet50-v1-12'
+export const DEFAULT_MAX_BATCH = 8
+export const DEFAULT_QUEUE_DELAY_MS = 5
+export const DEFAULT_MAX_QUEUE = 64
+export const DEFAULT_TIMEOUT_MS = 10_000
+export const DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024
+export const DEFAULT_MAX_INPUT_PIXELS = 40_000_000
+
+const Int = (min: number, max: number, def: number | undefined, description: string) =>
+  Type.Integer({ minimum: min, maximum: max, ...(def === undefined ? {} : { default: def }), description })
+
+/** The classifier's environment. Every variable is optional; defaults are named above. */
+export const ClassifierConfigSchema = Type.Object({
+  ...CommonConfigSchema,
+  PORT: Int(0, 65535, DEFAULT_PORT, 'port to listen on'),
+  MODEL: Type.String({ default: DEFAULT_MODEL, minLength: 1, description: 'catalog name of the model to serve' }),
+  MODELS_DIR: Type.Optional(Type.String({ description: 'directory searched first for the model file and labels' })),
+  MODEL_CACHE_DIR: Type.Optional(Type.String({ description: 'directory searched second (default: <repo>/models/cache, where models:fetch writes)' })),
+  EXECUTION_PROVIDER: Type.Union([Type.Literal('auto'), Type.Literal('cuda'), Type.Literal('cpu')], { default: 'auto', description: 'auto tries CUDA, then CPU' }),
+  INTRA_OP_THREADS: Type.Optional(Int(1, 256, undefined, 'onnxruntime threads per worker (default: cores / WORKERS)')),
+  WORKERS: Int(1, 64, 1, 'inference worker threads, one session each'),
+  MAX_BATCH_SIZE: Int(1, 256, DEFAULT_MAX_BATCH, 'largest batch one run takes'),
+  MAX_QUEUE_DELAY_MS: Type.Number({ minimum: 0, maximum: 60_000, default: DEFAULT_QUEUE_DELAY_MS, description: 'longest wait for a batch to fill' }),
+  MAX_QUEUE: Int(1, 100_000, DEFAULT_MAX_QUEUE, 'images waiting for a worker; beyond it 503'),
+  REQUEST_TIMEOUT_MS: Int(1, 600_000, DEFAULT_TIMEOUT_MS, 'longest an image may wait for its result'),
+  MAX_IMAGE_BYTES: Int(1, 1024 * 1024 * 1024, DEFAULT_MAX_IMAGE_BYTES, 'largest accepted upload in bytes'),
+  MAX_INPUT_PIXELS: Int(1, 1_000_000_000, DEFAULT_MAX_INPUT_PIXELS, 'largest accepted image in pixels (width x height)')
+})
+
+export type ClassifierConfig = Static<typeof ClassifierConfigSchema>
+
+/** onnxruntime intra-op threads per worker: the configured number, or the cores shared among workers. */
+export function intraOpThreads (config: Pick<ClassifierConfig, 'INTRA_OP_THREADS' | 'WORKERS'>): number {
+  return config.INTRA_OP_THREADS ?? Math.max(1, Math.floor(availableParallelism() / config.WORKERS))
+}

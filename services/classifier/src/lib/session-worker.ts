@@ -1,0 +1,62 @@
+// Runs in a worker thread: owns one onnxruntime InferenceSession so that the
+// synchronous native run never blocks the main event loop (FIELD-NOTES).
+import { parentPort, workerData } from 'node:worker_threads'
+import * as ort from 'onnxruntime-node'
+import type { ExecutionProvider, WorkerData, WorkerReply, WorkerRequest } from './session-protocol.js'
+
+const { modelPath, executionProvider, intraOpThreads } = workerData as WorkerData
+const port = parentPort
+if (port === null) throw new Error('session-worker must run in a worker thread')
+
+async function open (provider: ExecutionProvider): Promise<ort.InferenceSession> {
+  return await ort.InferenceSession.create(modelPath, {
+    executionProviders: [provider],
+    intraOpNumThreads: intraOpThreads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    // The CPU-only build logs a native error while probing for CUDA; the warning we send back says it better.
+    logSeverityLevel: provider === 'cuda' && executionProvider === 'auto' ? 4 : 2
+  })
+}
+
+async function start (): Promise<{ session: ort.InferenceSession, provider: ExecutionProvider, fallback?: string }> {
+  if (executionProvider !== 'auto') return { session: await open(executionProvider), provider: executionProvider }
+  // With the CPU-only onnxruntime-node build, asking for CUDA throws
+  // ("Failed to load shared library"); it never falls back silently.
+  try {
+    return { session: await open('cuda'), provider: 'cuda' }
+  } catch (err) {
+    return { session: await open('cpu'), provider: 'cpu', fallback: (err as Error).message }
+  }
+}
+
+const send = (reply: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer)
+
+try {
+  const started = performance.now()
+  const { session, provider, fallback } = await start()
+  const inputName = session.inputNames[0]
+  const outputName = session.outputNames[0]
+  if (inputName === undefined || outputName === undefined) throw new Error(`${modelPath} has no input or output`)
+  send({ type: 'ready', provider, fallback, inputName, outputName, loadMs: performance.now() - started })
+
+  port.on('message', (msg: WorkerRequest) => {
+    if (msg.type === 'close') {
+      session.release().finally(() => port.close())
+      return
+    }
+    const t0 = performance.now()
+    const input = new ort.Tensor('float32', msg.data, msg.dims)
+    session.run({ [inputName]: input }).then((outputs) => {
+      const out = outputs[outputName]
+      if (out === undefined || !(out.data instanceof Float32Array)) throw new Error(`output ${outputName} is not float32`)
+      // A fresh copy: the tensor's own memory belongs to onnxruntime and cannot be transferred.
+      const data = out.data.slice()
+      send({ type: 'result', id: msg.id, data, dims: [...out.dims], ms: performance.now() - t0 }, [data.buffer as ArrayBuffer])
+    }).catch((err: unknown) => {
+      send({ type: 'error', id: msg.id, message: (err as Error).message })
+    })
+  })
+} catch (err) {
+  send({ type: 'failed', message: (err as Error).message })
+}

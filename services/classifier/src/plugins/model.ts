@@ -1,0 +1,126 @@
+import { resolveModel, type CatalogEntry } from '@inference-stack/models'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { intraOpThreads, type ClassifierConfig } from '../config.js'
+import { Batcher } from '../lib/batcher.js'
+import { toHttpError } from '../lib/errors.js'
+import { createClassifierMetrics, type ClassifierMetrics } from '../lib/metrics.js'
+import { preprocess } from '../lib/preprocess.js'
+import { ModelSession, type ExecutionProvider } from '../lib/session.js'
+
+/** The model being served, as the routes see it. */
+export interface ClassifierModel {
+  entry: CatalogEntry
+  sha256: string
+  labels: string[]
+  /** [3, crop, crop]: one image without the batch dimension. */
+  itemShape: number[]
+  provider: ExecutionProvider
+  inputName: string
+  outputName: string
+  threads: number
+  batcher: Batcher
+  metrics: ClassifierMetrics
+  /** Resolves when every session has run every batch size once (readiness turns green). */
+  warmedUp: Promise<void>
+  isReady: () => boolean
+  /** Encoded image -> input tensor; ImageError becomes the matching 4xx HttpError. */
+  prepare: (image: Buffer) => Promise<{ tensor: Float32Array, ms: number }>
+  /** One input tensor -> its output row, through the batcher; queue full and timeouts become 503. */
+  infer: (tensor: Float32Array) => Promise<{ output: Float32Array, queueMs: number, inferenceMs: number }>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { classifier: ClassifierModel }
+}
+
+async function warmUp (sessions: ModelSession[], itemShape: number[], maxBatch: number): Promise<void> {
+  const itemSize = itemShape.reduce((a, b) => a * b, 1)
+  await Promise.all(sessions.map(async (session) => {
+    // Each new input shape is slow once (cuDNN picks algorithms per shape), so run them all before serving.
+    for (let n = 1; n <= maxBatch; n++) await session.run(new Float32Array(n * itemSize), [n, ...itemShape])
+  }))
+}
+
+/** Loads the model into WORKERS sessions, warms them up, runs the batcher, and closes it all on shutdown. */
+export const model = fp(async function model (app: FastifyInstance, { config }: { config: ClassifierConfig }) {
+  const resolved = await resolveModel(config.MODEL, { modelsDir: config.MODELS_DIR, cacheDir: config.MODEL_CACHE_DIR, verify: true })
+  const { entry } = resolved
+  const [, channels, h, w] = entry.inputShape
+  const itemShape = [channels, h, w]
+  const threads = intraOpThreads(config)
+  const loadStart = performance.now()
+  const settled = await Promise.allSettled(Array.from({ length: config.WORKERS }, async () =>
+    await ModelSession.create({ modelPath: resolved.path, executionProvider: config.EXECUTION_PROVIDER, intraOpThreads: threads })))
+  const sessions = settled.flatMap((s) => s.status === 'fulfilled' ? [s.value] : [])
+  const failed = settled.find((s) => s.status === 'rejected')
+  if (failed) {
+    await Promise.all(sessions.map(async (s) => await s.close()))
+    throw failed.reason
+  }
+  const first = sessions[0]!
+  const metrics = createClassifierMetrics(app.metrics)
+  metrics.modelLoad.set((performance.now() - loadStart) / 1000)
+  metrics.modelInfo.set({ model: entry.name, sha256_prefix: resolved.sha256.slice(0, 12), execution_provider: first.provider }, 1)
+  if (first.fallback !== undefined) app.log.warn({ reason: first.fallback }, 'EXECUTION_PROVIDER=auto: CUDA is not available, running on CPU')
+  app.log.info({ model: entry.name, file: resolved.path, provider: first.provider, workers: sessions.length, intraOpThreads: threads, loadMs: Math.round(first.loadMs) }, 'model loaded')
+
+  const batcher = new Batcher({
+    runners: sessions,
+    itemShape,
+    maxBatchSize: config.MAX_BATCH_SIZE,
+    maxQueueDelayMs: config.MAX_QUEUE_DELAY_MS,
+    maxQueue: config.MAX_QUEUE,
+    observer: {
+      queued: (depth) => metrics.queueDepth.set(depth),
+      waited: (seconds) => metrics.queueWait.observe(seconds),
+      batch: (size, seconds) => { metrics.batchSize.observe(size); metrics.inference.observe(seconds); metrics.images.inc(size) }
+    }
+  })
+
+  let ready = false
+  let warmError: Error | undefined
+  const warmedUp = warmUp(sessions, itemShape, config.MAX_BATCH_SIZE).then(() => {
+    batcher.start()
+    ready = true
+    app.log.info({ batchSizes: `1..${config.MAX_BATCH_SIZE}` }, 'model warmed up; ready')
+  }, (err: Error) => {
+    warmError = err
+    app.log.error({ err }, 'model warm-up failed')
+    throw err
+  })
+  warmedUp.catch(() => {}) // observed through readiness and server.ts
+  app.addReadinessCheck('model', () => ready || (warmError ? `warm-up failed: ${warmError.message}` : 'warming up'))
+
+  const rethrow = (err: unknown): never => { throw toHttpError(err)?.error ?? err }
+  app.decorate('classifier', {
+    entry,
+    sha256: resolved.sha256,
+    labels: resolved.labels,
+    itemShape,
+    provider: first.provider,
+    inputName: first.inputName,
+    outputName: first.outputName,
+    threads,
+    batcher,
+    metrics,
+    warmedUp,
+    isReady: () => ready,
+    prepare: async (image: Buffer) => {
+      const t0 = performance.now()
+      const tensor = await preprocess(image, entry.preprocessing, { maxInputPixels: config.MAX_INPUT_PIXELS }).catch(rethrow)
+      const ms = performance.now() - t0
+      metrics.preprocess.observe(ms / 1000)
+      return { tensor, ms }
+    },
+    infer: async (tensor: Float32Array) => await batcher.submit(tensor, config.REQUEST_TIMEOUT_MS).catch(rethrow)
+  } satisfies ClassifierModel)
+
+  app.addHook('onClose', async () => {
+    ready = false
+    await warmedUp.catch(() => {})
+    await batcher.close()
+    await Promise.all(sessions.map(async (s) => await s.close()))
+    app.log.info('model sessions closed')
+  })
+}, { name: 'classifier-model', dependencies: ['kit-metrics', 'kit-health'] })

@@ -1,0 +1,44 @@
+import multipart from '@fastify/multipart'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import type { ClassifierConfig } from '../config.js'
+import { countRejections } from '../lib/rejections.js'
+import { toProbabilities, topK } from '../lib/postprocess.js'
+import { acceptRawImages, readImage } from '../lib/upload.js'
+import { ClassifyQuerySchema, ClassifyResponseSchema, ErrorSchema } from '../schemas/classify.js'
+
+/** `POST /classify`: upload -> sharp tensor -> batch queue -> onnxruntime -> top-k labels. */
+export default async function classifyRoutes (app: FastifyInstance, { config }: { config: ClassifierConfig }): Promise<void> {
+  // Multipart lives in this scope only (the frontend's proxy must see raw bodies).
+  await app.register(multipart, { limits: { fileSize: config.MAX_IMAGE_BYTES, files: 1, fields: 10, parts: 20 } })
+  acceptRawImages(app, config.MAX_IMAGE_BYTES)
+  const { classifier } = app
+
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/classify', {
+    bodyLimit: config.MAX_IMAGE_BYTES,
+    onError: countRejections(classifier.metrics),
+    schema: {
+      summary: 'Classify one image',
+      description: 'Send multipart/form-data with a file field `image`, or the image bytes as the body with an image/* content type.',
+      consumes: ['multipart/form-data', 'image/jpeg', 'image/png', 'image/webp', 'application/octet-stream'],
+      querystring: ClassifyQuerySchema,
+      response: { 200: ClassifyResponseSchema, '4xx': ErrorSchema, '5xx': ErrorSchema }
+    }
+  }, async (request) => {
+    const started = performance.now()
+    // 1. the upload
+    const image = await readImage(request, config.MAX_IMAGE_BYTES)
+    // 2. sharp -> Float32 NCHW
+    const { tensor, ms: decodeMs } = await classifier.prepare(image)
+    // 3 + 4. the batch queue and onnxruntime in a worker thread
+    const { output, queueMs, inferenceMs } = await classifier.infer(tensor)
+    // 5. softmax -> top-k labels
+    const predictions = topK(toProbabilities(output, classifier.entry.outputKind), request.query.topk, classifier.labels)
+    const round = (ms: number): number => Math.round(ms * 100) / 100
+    return {
+      model: classifier.entry.name,
+      predictions,
+      timings_ms: { decode: round(decodeMs), queue: round(queueMs), inference: round(inferenceMs), total: round(performance.now() - started) }
+    }
+  })
+}

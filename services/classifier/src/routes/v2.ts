@@ -1,0 +1,89 @@
+import { HttpError } from '@inference-stack/kit'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyError, FastifyInstance } from 'fastify'
+import type { ClassifierConfig } from '../config.js'
+import { toProbabilities, topK } from '../lib/postprocess.js'
+import { countRejections } from '../lib/rejections.js'
+import { encodedImages, fp32Items } from '../lib/v2-inputs.js'
+import { V2ErrorSchema, V2InferRequestSchema, V2InferResponseSchema, V2ModelMetadataSchema, V2ModelParamsSchema, V2ModelReadySchema } from '../schemas/v2.js'
+
+const MODEL_VERSION = '1'
+
+/** Open Inference Protocol (KServe v2) REST endpoints, so Triton and KServe clients work unchanged. */
+export default async function v2Routes (app: FastifyInstance, { config }: { config: ClassifierConfig }): Promise<void> {
+  const { classifier } = app
+  const name = classifier.entry.name
+  const outputWidth = classifier.labels.length
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
+
+  // v2 errors are `{ "error": "message" }`, not the kit's `{ error: { code, message } }`.
+  app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
+    const status = err.statusCode ?? 500
+    if (status >= 500 && !(err instanceof HttpError)) {
+      request.log.error({ err }, 'unhandled error')
+      return reply.code(500).send({ error: 'internal error; see the service log' })
+    }
+    if (err instanceof HttpError) reply.headers(err.headers)
+    return reply.code(status).send({ error: err.message })
+  })
+
+  const modelFor = (params: { name: string, version?: string }): void => {
+    if (params.name !== name) throw new HttpError(404, 'CLASSIFIER_UNKNOWN_MODEL', `unknown model "${params.name}"; this server serves "${name}"`)
+    if (params.version !== undefined && params.version !== MODEL_VERSION) throw new HttpError(404, 'CLASSIFIER_UNKNOWN_VERSION', `model "${name}" has no version "${params.version}"; it has "${MODEL_VERSION}"`)
+  }
+  const errors = { '4xx': V2ErrorSchema, '5xx': V2ErrorSchema }
+
+  r.get('/v2', async () => ({ name: 'inference-stack-classifier', version: '0.1.0', extensions: ['classification'] }))
+  r.get('/v2/health/live', { logLevel: 'warn' }, async () => ({ live: true }))
+  r.get('/v2/health/ready', { logLevel: 'warn' }, async (_req, reply) =>
+    await reply.code(classifier.isReady() ? 200 : 503).send({ ready: classifier.isReady() }))
+
+  for (const prefix of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
+    r.get(prefix, { schema: { summary: 'v2 model metadata', params: V2ModelParamsSchema, response: { 200: V2ModelMetadataSchema, ...errors } } }, async (request) => {
+      modelFor(request.params)
+      return {
+        name,
+        versions: [MODEL_VERSION],
+        platform: 'onnxruntime',
+        inputs: [{ name: classifier.inputName, datatype: 'FP32', shape: [-1, ...classifier.itemShape] }],
+        outputs: [{ name: classifier.outputName, datatype: 'FP32', shape: [-1, outputWidth] }]
+      }
+    })
+    r.get(`${prefix}/ready`, { schema: { summary: 'v2 model readiness', params: V2ModelParamsSchema, response: { 200: V2ModelReadySchema, 404: V2ErrorSchema, 503: V2ModelReadySchema } } }, async (request, reply) => {
+      modelFor(request.params)
+      return await reply.code(classifier.isReady() ? 200 : 503).send({ name, ready: classifier.isReady() })
+    })
+    r.post(`${prefix}/infer`, {
+      bodyLimit: config.MAX_IMAGE_BYTES * 4, // JSON tensors take ~1.5 MB per image; base64 adds a third
+      onError: countRejections(classifier.metrics),
+      schema: { summary: 'v2 inference: FP32 [N,3,224,224] tensor or BYTES [N] base64 images', params: V2ModelParamsSchema, body: V2InferRequestSchema, response: { 200: V2InferResponseSchema, ...errors } }
+    }, async (request) => {
+      modelFor(request.params)
+      const { inputs, outputs, id } = request.body
+      if (inputs.length !== 1) throw new HttpError(400, 'CLASSIFIER_BAD_REQUEST', `expected one input "${classifier.inputName}", got ${inputs.length}`)
+      const input = inputs[0]!
+      if (input.name !== classifier.inputName) throw new HttpError(400, 'CLASSIFIER_BAD_REQUEST', `unknown input "${input.name}"; this model takes "${classifier.inputName}"`)
+      for (const o of outputs ?? []) {
+        if (o.name !== classifier.outputName) throw new HttpError(400, 'CLASSIFIER_BAD_REQUEST', `unknown output "${o.name}"; this model has "${classifier.outputName}"`)
+      }
+      let tensors: Float32Array[]
+      if (input.datatype === 'FP32') tensors = fp32Items(input, classifier.itemShape)
+      else if (input.datatype === 'BYTES') tensors = (await Promise.all(encodedImages(input).map(async (image) => await classifier.prepare(image)))).map((p) => p.tensor)
+      else throw new HttpError(400, 'CLASSIFIER_BAD_REQUEST', `input datatype "${input.datatype}" is not accepted; send FP32 tensors or BYTES (base64 images)`)
+
+      const rows = (await Promise.all(tensors.map(async (t) => await classifier.infer(t)))).map((res) => res.output)
+      const k = outputs?.[0]?.parameters?.classification
+      const n = rows.length
+      const output = k === undefined
+        ? { name: classifier.outputName, datatype: 'FP32', shape: [n, outputWidth], data: rows.flatMap((row) => Array.from(row)) }
+        : {
+            name: classifier.outputName,
+            datatype: 'BYTES',
+            shape: [n, k],
+            // Classification extension: "value:index:label", value being the softmax probability.
+            data: rows.flatMap((row) => topK(toProbabilities(row, classifier.entry.outputKind), k, classifier.labels).map((p) => `${p.probability}:${p.index}:${p.label}`))
+          }
+      return { model_name: name, model_version: MODEL_VERSION, ...(id === undefined ? {} : { id }), outputs: [output] }
+    })
+  }
+}

@@ -1,0 +1,27 @@
+import { createServer, listen, loadConfig, main } from '@inference-stack/kit'
+import { ModelError } from '@inference-stack/models'
+import app from './app.js'
+import { ClassifierConfigSchema } from './config.js'
+
+main(async () => {
+  const config = loadConfig(ClassifierConfigSchema)
+  // Opening a large model (and hashing it) can outlast fastify's 10 s plugin timeout.
+  const server = createServer({ name: 'classifier', logLevel: config.LOG_LEVEL, fastify: { pluginTimeout: 300_000 } })
+  await server.register(app, { config })
+  try {
+    await server.ready()
+  } catch (err) {
+    // A missing model or a wrong checksum: the message says what to run.
+    if (err instanceof ModelError) {
+      console.error(err.message)
+      process.exit(1)
+    }
+    throw err
+  }
+  await listen(server, { host: config.HOST, port: config.PORT })
+  // A model that loads but cannot run (e.g. out of GPU memory) must not leave a never-ready server behind.
+  server.classifier.warmedUp.catch(async () => {
+    await server.close()
+    process.exit(1)
+  })
+})
