@@ -20,7 +20,7 @@ async function post (agent: Agent, url: URL, photo: Photo): Promise<number> {
  * soon as its previous answer arrives (a closed loop), for a warm-up second
  * and then `seconds` measured. Non-200 answers count as errors.
  */
-export async function drive (baseUrl: string, photos: Photo[], concurrency: number, seconds: number): Promise<Measurement> {
+export async function drive (baseUrl: string, pid: number, photos: Photo[], concurrency: number, seconds: number): Promise<Measurement> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
   const url = new URL('/classify?topk=1', baseUrl)
   const run: { rec?: Recorder, stop: boolean } = { stop: false }
@@ -35,7 +35,7 @@ export async function drive (baseUrl: string, photos: Photo[], concurrency: numb
   }
   const loops = Array.from({ length: concurrency }, () => loop())
   await new Promise((resolve) => setTimeout(resolve, 1000))
-  const rec = run.rec = new Recorder()
+  const rec = run.rec = new Recorder([pid])
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
   const result = rec.finish()
   run.stop = true

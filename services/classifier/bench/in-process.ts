@@ -75,8 +75,11 @@ export async function pipelineLoop (session: ModelSession, photos: Buffer[], opt
       while (ready.length >= 2 * batchSize && !state.stop) await new Promise<void>((resolve) => waiting.push(resolve))
       if (state.stop) return
       const start = performance.now()
-      const tensor = await preprocess(photos[next++ % photos.length]!, opts.spec, opts.limits)
-      ready.push({ tensor, start })
+      try {
+        ready.push({ tensor: await preprocess(photos[next++ % photos.length]!, opts.spec, opts.limits), start })
+      } catch (err) {
+        state.failure ??= err
+      }
       launch()
     }
   }

@@ -1,57 +1,61 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { describe, type ServiceProfile } from './service-metrics.js'
 import type { Measurement } from './stats.js'
 
 export interface ModelReport {
   model: string
   file: string
   sha256: string
-  raw: { batchSize: number, result: Measurement, sweep: Array<{ batchSize: number, result: Measurement }> }
-  pipeline: { batchSize: number, concurrency: number, result: Measurement, sweep: Array<{ concurrency: number, result: Measurement }> }
-  service: {
-    concurrency: number
-    result: Measurement
-    sweep: Array<{ concurrency: number, result: Measurement }>
-    info: unknown
-    meanBatchSize: number | undefined
-    peakRssMB: number
-    hwmMB: number
-  }
+  chosen: { batchSize: number, pipelineConcurrency: number, httpConcurrency: number }
+  /** Medians over the rounds. */
+  raw: Measurement
+  pipeline: Measurement
+  http: Measurement
+  /** Medians of the per-round ratios. */
   ratios: { cOverB: number, cOverA: number }
+  service: { info: unknown, profiles: ServiceProfile[], peakRssMB: number, hwmMB: number }
+  sweeps: {
+    raw: Array<{ batchSize: number, result: Measurement }>
+    pipeline: Array<{ concurrency: number, result: Measurement }>
+    http: Array<{ concurrency: number, result: Measurement }>
+  }
+  rounds: Array<{ raw: Measurement, pipeline: Measurement, http: Measurement }>
 }
 
 export interface BenchReport {
   date: string
   machine: { cpu: string, cores: number, memoryGiB: number, node: string, onnxruntime: string, sharp: string, loadavgBefore: number[], loadavgAfter: number[] }
-  settings: { threads: number, durationS: number, photos: string[] }
+  settings: { threads: number, durationS: number, rounds: number, photos: string[], serviceEnv: Record<string, string> }
   models: ModelReport[]
 }
 
 const n1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '-')
 
-/** The results as a markdown table plus one line of ratios and memory per model. */
+/** The results as a markdown table, a line of ratios and memory per model, and the machine. */
 export function markdown (report: BenchReport): string {
   const lines = [
-    '| model | stage | best setting | img/s | p50 ms | p99 ms |',
-    '|---|---|---|---:|---:|---:|'
+    '| model | stage | setting | img/s | p50 ms | p99 ms | other load (cores) |',
+    '|---|---|---|---:|---:|---:|---:|'
   ]
   for (const m of report.models) {
     const row = (stage: string, setting: string, r: Measurement): string =>
-      `| ${m.model} | ${stage} | ${setting} | ${n1(r.rps)} | ${n1(r.p50Ms)} | ${n1(r.p99Ms)} |`
-    lines.push(row('(a) onnxruntime, ready tensors', `batch ${m.raw.batchSize}`, m.raw.result))
-    lines.push(row('(b) sharp + onnxruntime, no HTTP', `batch ${m.pipeline.batchSize}, ${m.pipeline.concurrency} decoding`, m.pipeline.result))
-    lines.push(row('(c) classifier over HTTP', `${m.service.concurrency} connections`, m.service.result))
+      `| ${m.model} | ${stage} | ${setting} | ${n1(r.rps)} | ${n1(r.p50Ms)} | ${n1(r.p99Ms)} | ${r.cpu.others.toFixed(2)} |`
+    lines.push(row('(a) onnxruntime, ready tensors', `batch ${m.chosen.batchSize}`, m.raw))
+    lines.push(row('(b) sharp + onnxruntime, no HTTP', `batch ${m.chosen.batchSize}, ${m.chosen.pipelineConcurrency} decoding`, m.pipeline))
+    lines.push(row('(c) classifier over HTTP', `${m.chosen.httpConcurrency} connections`, m.http))
   }
   lines.push('')
   for (const m of report.models) {
     lines.push(`- ${m.model}: c/b = ${m.ratios.cOverB.toFixed(2)}, c/a = ${m.ratios.cOverA.toFixed(2)}; ` +
       `classifier RSS peak ${n1(m.service.peakRssMB)} MB (VmHWM ${n1(m.service.hwmMB)} MB)` +
-      (m.service.meanBatchSize === undefined ? '' : `; mean batch size in the service ${m.service.meanBatchSize.toFixed(2)}`))
+      (m.service.profiles.length === 0 ? '' : `; in the service (middle round): ${describe(m.service.profiles[m.service.profiles.length >> 1]!)}`))
   }
   const { machine, settings } = report
-  lines.push('', `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
-    `onnxruntime-node ${machine.onnxruntime}, sharp ${machine.sharp}; ${settings.threads} onnxruntime threads; ` +
-    `${settings.durationS} s per point; ${settings.photos.length} photos cycled; load average before ${machine.loadavgBefore.map((l) => l.toFixed(2)).join(' ')}, after ${machine.loadavgAfter.map((l) => l.toFixed(2)).join(' ')}.`)
+  lines.push('', `Medians of ${settings.rounds} interleaved rounds of ${settings.durationS} s. Machine: ${machine.cpu}, ${machine.cores} cores, ` +
+    `${machine.memoryGiB} GiB, Node ${machine.node}, onnxruntime-node ${machine.onnxruntime}, sharp ${machine.sharp}; ` +
+    `${settings.threads} onnxruntime threads; ${settings.photos.length} photos cycled; load average before ` +
+    `${machine.loadavgBefore.map((l) => l.toFixed(2)).join(' ')}, after ${machine.loadavgAfter.map((l) => l.toFixed(2)).join(' ')}.`)
   return lines.join('\n')
 }
 

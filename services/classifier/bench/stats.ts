@@ -1,3 +1,5 @@
+import { CpuMeter } from './cpu.js'
+
 /** One measured configuration: throughput and latency of a fixed-duration run. */
 export interface Measurement {
   /** Images per second (each request carries one image; a batch of n counts n). */
@@ -8,6 +10,8 @@ export interface Measurement {
   count: number
   seconds: number
   errors: number
+  /** Cores in use on average during the window: ours (bench + service) and other work on the machine. */
+  cpu: { ours: number, others: number }
 }
 
 export function percentile (sorted: number[], p: number): number {
@@ -20,6 +24,12 @@ export class Recorder {
   readonly #latencies: number[] = []
   #errors = 0
   readonly #started = performance.now()
+  readonly #cpu: CpuMeter
+
+  /** `pids`: other processes whose CPU time counts as ours (the service). */
+  constructor (pids: number[] = []) {
+    this.#cpu = new CpuMeter(pids)
+  }
 
   /** Records `n` images that finished together after `ms`. */
   add (ms: number, n = 1): void {
@@ -31,7 +41,8 @@ export class Recorder {
   finish (): Measurement {
     const seconds = (performance.now() - this.#started) / 1000
     const sorted = this.#latencies.sort((a, b) => a - b)
-    return { rps: sorted.length / seconds, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), count: sorted.length, seconds, errors: this.#errors }
+    const { ours, others } = this.#cpu.read()
+    return { rps: sorted.length / seconds, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), count: sorted.length, seconds, errors: this.#errors, cpu: { ours, others } }
   }
 }
 
@@ -42,5 +53,16 @@ export function best<T extends { result: Measurement }> (runs: T[]): T {
 
 export function fmt (m: Measurement): string {
   return `${m.rps.toFixed(1).padStart(7)} img/s  p50 ${m.p50Ms.toFixed(1).padStart(7)} ms  p99 ${m.p99Ms.toFixed(1).padStart(7)} ms` +
-    (m.errors > 0 ? `  (${m.errors} errors)` : '')
+    `  cpu ours ${m.cpu.ours.toFixed(2)} others ${m.cpu.others.toFixed(2)}` + (m.errors > 0 ? `  (${m.errors} errors)` : '')
+}
+
+/** The measurement with the median throughput. */
+export function median (runs: Measurement[]): Measurement {
+  return [...runs].sort((a, b) => a.rps - b.rps)[Math.floor((runs.length - 1) / 2)]!
+}
+
+export function medianOf (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }

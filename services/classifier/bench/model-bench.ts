@@ -1,0 +1,112 @@
+import { DEFAULT_CACHE_DIR, getEntry, resolveModel } from '@inference-stack/models'
+import { join } from 'node:path'
+import { DEFAULT_MAX_INPUT_PIXELS } from '../src/config.js'
+import { preprocess } from '../src/lib/preprocess.js'
+import { ModelSession } from '../src/lib/session.js'
+import { drive, type Photo } from './client.js'
+import { pipelineLoop, rawLoop } from './in-process.js'
+import type { ModelReport } from './report.js'
+import { ServiceProcess } from './service.js'
+import { describe, profile, scrape, type ServiceProfile } from './service-metrics.js'
+import { best, fmt, median, medianOf, type Measurement } from './stats.js'
+import { ensureSynthetic } from './synthetic.js'
+
+export interface BenchSettings {
+  sharedDir: string
+  threads: number
+  /** Seconds per measured point in the interleaved rounds; sweeps use 60 % of it. */
+  seconds: number
+  rounds: number
+  batchSizes: number[]
+  pipelineConcurrency: number[]
+  httpConcurrency: number[]
+  /** Extra environment for the classifier (e.g. MAX_QUEUE_DELAY_MS=2). */
+  serviceEnv: Record<string, string>
+}
+
+/**
+ * One model: sweeps pick the best batch size (a), decoding concurrency (b)
+ * and HTTP concurrency (c); then `rounds` rounds measure a, b and c back to
+ * back, so each ratio compares figures taken under the same background load.
+ */
+export async function benchModel (name: string, photos: Photo[], s: BenchSettings): Promise<ModelReport> {
+  const entry = getEntry(name)
+  if (entry.synthetic === true) await ensureSynthetic(s.sharedDir, DEFAULT_CACHE_DIR, entry.file)
+  const modelsDir = join(s.sharedDir, 'models')
+  const model = await resolveModel(name, { modelsDir })
+  const limits = { maxInputPixels: DEFAULT_MAX_INPUT_PIXELS }
+  const bodies = photos.map((p) => p.body)
+  console.log(`\n## ${name} (${model.path}), ${s.threads} onnxruntime threads`)
+  const tensors = await Promise.all(photos.map((p) => preprocess(p.body, entry.preprocessing, limits)))
+  const session = await ModelSession.create({ modelPath: model.path, executionProvider: 'cpu', intraOpThreads: s.threads })
+  const svc = await ServiceProcess.start({
+    MODEL: name, MODELS_DIR: modelsDir, MODEL_CACHE_DIR: DEFAULT_CACHE_DIR, INTRA_OP_THREADS: String(s.threads), ...s.serviceEnv
+  }).catch(async (err: unknown) => { await session.close(); throw err })
+  try {
+    const sweepS = Math.max(2, s.seconds * 0.6)
+    const raw = (batchSize: number, seconds: number): Promise<Measurement> => rawLoop(session, tensors, batchSize, seconds)
+    const pipe = (batchSize: number, concurrency: number, seconds: number): Promise<Measurement> =>
+      pipelineLoop(session, bodies, { batchSize, concurrency, seconds, spec: entry.preprocessing, limits })
+    const http = (concurrency: number, seconds: number): Promise<Measurement> => drive(svc.url, svc.pid, photos, concurrency, seconds)
+    const profiles: ServiceProfile[] = []
+    const profiled = async (concurrency: number, seconds: number): Promise<Measurement> => {
+      const before = await scrape(svc.url)
+      const result = await http(concurrency, seconds)
+      const p = profile(before, await scrape(svc.url))
+      if (p) profiles.push(p)
+      return result
+    }
+
+    const rawSweep = []
+    for (const batchSize of s.batchSizes) {
+      rawSweep.push({ batchSize, result: await raw(batchSize, sweepS) })
+      console.log(`sweep (a) batch ${batchSize}`.padEnd(34), fmt(rawSweep.at(-1)!.result))
+    }
+    const { batchSize } = best(rawSweep)
+    const pipeSweep = []
+    for (const concurrency of s.pipelineConcurrency) {
+      pipeSweep.push({ concurrency, result: await pipe(batchSize, concurrency, sweepS) })
+      console.log(`sweep (b) batch ${batchSize}, ${concurrency} decoding`.padEnd(34), fmt(pipeSweep.at(-1)!.result))
+    }
+    const pipeConcurrency = best(pipeSweep).concurrency
+    const httpSweep = []
+    for (const concurrency of s.httpConcurrency) {
+      httpSweep.push({ concurrency, result: await http(concurrency, sweepS) })
+      console.log(`sweep (c) ${concurrency} connections`.padEnd(34), fmt(httpSweep.at(-1)!.result))
+    }
+    const httpConcurrency = best(httpSweep).concurrency
+
+    const rounds = []
+    for (let r = 1; r <= s.rounds; r++) {
+      const round = { raw: await raw(batchSize, s.seconds), pipeline: await pipe(batchSize, pipeConcurrency, s.seconds), http: await profiled(httpConcurrency, s.seconds) }
+      rounds.push(round)
+      console.log(`round ${r} (a)`.padEnd(34), fmt(round.raw))
+      console.log(`round ${r} (b)`.padEnd(34), fmt(round.pipeline))
+      console.log(`round ${r} (c)`.padEnd(34), fmt(round.http))
+      const p = profiles.at(-1)
+      if (p) console.log(`round ${r} (c) inside the service`.padEnd(34), describe(p))
+    }
+    const memory = svc.memory()
+    const report: ModelReport = {
+      model: name,
+      file: model.path,
+      sha256: model.sha256,
+      chosen: { batchSize, pipelineConcurrency: pipeConcurrency, httpConcurrency },
+      raw: median(rounds.map((r) => r.raw)),
+      pipeline: median(rounds.map((r) => r.pipeline)),
+      http: median(rounds.map((r) => r.http)),
+      ratios: {
+        cOverB: medianOf(rounds.map((r) => r.http.rps / r.pipeline.rps)),
+        cOverA: medianOf(rounds.map((r) => r.http.rps / r.raw.rps))
+      },
+      service: { info: await fetch(`${svc.url}/info`).then((r) => r.json(), () => undefined), profiles, ...memory },
+      sweeps: { raw: rawSweep, pipeline: pipeSweep, http: httpSweep },
+      rounds
+    }
+    console.log(`c/b ${report.ratios.cOverB.toFixed(2)}  c/a ${report.ratios.cOverA.toFixed(2)}  classifier RSS peak ${memory.peakRssMB.toFixed(0)} MB (VmHWM ${memory.hwmMB.toFixed(0)} MB)`)
+    return report
+  } finally {
+    await svc.stop()
+    await session.close()
+  }
+}
