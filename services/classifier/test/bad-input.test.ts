@@ -1,0 +1,76 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { decompressionBomb, photoVariants, randomBytes, SVG, truncated } from './fixtures.js'
+import { buildApp, classifyRaw, photo, type ClassifyBody, type ErrorReply } from './helpers.js'
+
+describe('POST /classify with unusual or bad input', () => {
+  let variants: Awaited<ReturnType<typeof photoVariants>>
+  let bomb: Buffer
+  beforeAll(async () => {
+    variants = await photoVariants('giant-panda.jpg')
+    bomb = await decompressionBomb()
+  })
+
+  it('classifies grayscale, CMYK, alpha, 16-bit and palette PNG, WebP, GIF, TIFF and AVIF versions of a photo', async () => {
+    const app = await buildApp()
+    for (const [what, { body, type }] of Object.entries(variants)) {
+      const res = await classifyRaw(app, body, type)
+      expect(res.statusCode, what).toBe(200)
+      expect(res.json<ClassifyBody>().predictions[0]?.label, what).toBe('giant panda')
+    }
+  })
+
+  const cases: Array<[string, () => Buffer, string, number, string]> = [
+    ['rejects a truncated JPEG with 400', () => truncated('airliner.jpg'), 'image/jpeg', 400, 'CLASSIFIER_BAD_IMAGE'],
+    ['rejects random bytes with 400', () => randomBytes(20_000), 'image/jpeg', 400, 'CLASSIFIER_BAD_IMAGE'],
+    ['refuses SVG with 415 before decoding it', () => SVG, 'image/svg+xml', 415, 'CLASSIFIER_UNSUPPORTED_IMAGE'],
+    ['rejects an empty body with 400', () => Buffer.alloc(0), 'image/jpeg', 400, 'CLASSIFIER_MISSING_IMAGE'],
+    ['refuses a JSON body with 415', () => Buffer.from('{"image":"cat.jpg"}'), 'application/json', 415, 'CLASSIFIER_UNSUPPORTED_MEDIA_TYPE'],
+    ['refuses a text body with 415', () => Buffer.from('a cat'), 'text/plain', 415, 'CLASSIFIER_UNSUPPORTED_MEDIA_TYPE'],
+    ['rejects a decompression bomb with 413', () => bomb, 'image/png', 413, 'CLASSIFIER_IMAGE_TOO_LARGE']
+  ]
+  for (const [name, body, type, status, code] of cases) {
+    it(name, async () => {
+      const app = await buildApp()
+      const res = await classifyRaw(app, body(), type)
+      expect(res.statusCode).toBe(status)
+      expect(res.json<ErrorReply>().error.code).toBe(code)
+      expect(res.json<ErrorReply>().error.message.length).toBeGreaterThan(10)
+    })
+  }
+
+  it('rejects uploads over MAX_IMAGE_BYTES with 413, as a raw body and as multipart', async () => {
+    const app = await buildApp({ MAX_IMAGE_BYTES: '50000' })
+    const raw = await classifyRaw(app, photo('airliner.jpg'))
+    expect(raw.statusCode).toBe(413)
+    expect(raw.json<ErrorReply>().error.code).toBe('CLASSIFIER_IMAGE_TOO_LARGE')
+    const url = await app.listen({ port: 0, host: '127.0.0.1' })
+    const form = new FormData()
+    form.append('image', new Blob([photo('airliner.jpg')], { type: 'image/jpeg' }), 'airliner.jpg')
+    const res = await fetch(`${url}/classify`, { method: 'POST', body: form })
+    expect(res.status).toBe(413)
+    expect(((await res.json()) as ErrorReply).error.code).toBe('CLASSIFIER_IMAGE_TOO_LARGE')
+    // The small photo still passes.
+    expect((await classifyRaw(app, photo('goldfish.jpg'))).statusCode).toBe(200)
+  })
+
+  it('rejects a multipart upload without the field "image" with 400', async () => {
+    const app = await buildApp()
+    const url = await app.listen({ port: 0, host: '127.0.0.1' })
+    const form = new FormData()
+    form.append('photo', new Blob([photo('goldfish.jpg')], { type: 'image/jpeg' }), 'goldfish.jpg')
+    const res = await fetch(`${url}/classify`, { method: 'POST', body: form })
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as ErrorReply).error.code).toBe('CLASSIFIER_MISSING_IMAGE')
+  })
+
+  it('counts refusals by reason in classifier_rejected_requests_total', async () => {
+    const app = await buildApp()
+    await classifyRaw(app, SVG, 'image/svg+xml')
+    await classifyRaw(app, randomBytes(100), 'image/png')
+    await classifyRaw(app, bomb, 'image/png')
+    const text = (await app.inject('/metrics')).body
+    for (const reason of ['unsupported', 'bad_input', 'too_large']) {
+      expect(text).toMatch(new RegExp(`classifier_rejected_requests_total\\{reason="${reason}"[^}]*\\} 1`))
+    }
+  })
+})

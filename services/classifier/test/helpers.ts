@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { loadConfig } from '@inference-stack/kit'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { onTestFinished } from 'vitest'
+import app from '../src/app.js'
+import { ClassifierConfigSchema, type ClassifierConfig } from '../src/config.js'
+
+/** ../shared next to the repository, or SHARED_DIR. Read at run time, never copied. */
+export const SHARED_DIR = process.env.SHARED_DIR ?? resolve(fileURLToPath(new URL('../../../..', import.meta.url)), 'shared')
+export const MODELS_DIR = process.env.MODELS_DIR ?? join(SHARED_DIR, 'models')
+export const IMAGES_DIR = join(SHARED_DIR, 'images')
+export const TEST_MODEL = 'mobilenetv2-12-int8'
+
+export interface Expected { index: number, label: string, accept?: number[] }
+export const EXPECTED = JSON.parse(readFileSync(join(IMAGES_DIR, 'EXPECTED.json'), 'utf8')) as Record<string, Expected>
+
+export function photo (name: string): Buffer {
+  return readFileSync(join(IMAGES_DIR, name))
+}
+
+export function testConfig (env: Record<string, string> = {}): ClassifierConfig {
+  return loadConfig(ClassifierConfigSchema, { MODELS_DIR, MODEL: TEST_MODEL, EXECUTION_PROVIDER: 'cpu', LOG_LEVEL: 'silent', ...env })
+}
+
+/** The classifier app on a bare fastify, warmed up, closed when the test ends. */
+export async function buildApp (env: Record<string, string> = {}): Promise<FastifyInstance> {
+  const server = Fastify({ logger: false })
+  await server.register(app, { config: testConfig(env) })
+  await server.ready()
+  await server.classifier.warmedUp
+  onTestFinished(async () => { await server.close() })
+  return server
+}
+
+export interface ClassifyBody {
+  model: string
+  predictions: Array<{ index: number, label: string, probability: number }>
+  timings_ms: Record<string, number>
+}
+export interface ErrorReply { error: { code: string, message: string } }
+
+/** POSTs raw image bytes to /classify. */
+export async function classifyRaw (server: FastifyInstance, body: Buffer, contentType = 'image/jpeg', query = '') {
+  return await server.inject({ method: 'POST', url: `/classify${query}`, headers: { 'content-type': contentType }, payload: body })
+}
+
+/** Sum / count of a histogram in the app's registry. */
+export async function histogramMean (server: FastifyInstance, name: string): Promise<{ sum: number, count: number }> {
+  const metric = await server.metrics.getSingleMetric(name)?.get()
+  const sum = metric?.values.find((v) => v.metricName === `${name}_sum`)?.value ?? 0
+  const count = metric?.values.find((v) => v.metricName === `${name}_count`)?.value ?? 0
+  return { sum, count }
+}
