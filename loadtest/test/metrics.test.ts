@@ -61,7 +61,9 @@ describe('service metrics after real traffic', () => {
       expect(family('classifier', name).type, name).toBe('histogram')
     }
     expect(family('classifier', 'classifier_queue_depth').type).toBe('gauge')
-    expect(family('classifier', 'classifier_rejected_requests_total').type).toBe('counter')
+    const rejected = family('classifier', 'classifier_rejected_requests_total')
+    expect(rejected.type).toBe('counter')
+    expect(labelValues(rejected, 'reason')).toContain('bad_input')
     expect(family('classifier', 'classifier_images_total').type).toBe('counter')
     expect(family('classifier', 'classifier_model_load_seconds').type).toBe('gauge')
     const batches = family('classifier', 'classifier_batch_size').samples.find((s) => s.name === 'classifier_batch_size_count')
