@@ -32,16 +32,22 @@ const floorStep = (v: number): number => Math.floor(v / CPU_STEP + 1e-9) * CPU_S
 const round2 = (v: number): number => Math.round(v * 100) / 100
 
 export interface CpuShares extends PerService {
-  /** True when the demands did not fit and every service got a proportional cut. */
-  oversubscribed: boolean
+  /**
+   * `none`: every need fits. `classifier`: frontend and prime got their needs,
+   * the classifier the rest, less than it needs. `proportional`: every service
+   * kept its floor and the rest was split in proportion to need.
+   */
+  cut: 'none' | 'classifier' | 'proportional'
 }
 
 /**
  * Splits `usable` vCPUs. Each service needs max(floor, demand × 1.25); the
  * frontend at most one vCPU. When the needs fit, the classifier (the CPU-heavy
  * one) also gets everything left: compose `cpus` are ceilings, so spare vCPUs
- * are best where JPEG decode runs. When they do not fit, each service keeps its
- * floor and the rest is shared in proportion to need above the floor.
+ * are best where JPEG decode runs. When they do not, the small needs (frontend,
+ * prime) are met first so that their targets hold, and the classifier takes
+ * the shortfall; only when even that leaves the classifier below its floor is
+ * every service cut in proportion to its need above its floor.
  * Shares are rounded down to 0.05 vCPU so they never add up to more than `usable`.
  */
 export function shareCpus (usable: number, demand: PerService): CpuShares {
@@ -50,21 +56,21 @@ export function shareCpus (usable: number, demand: PerService): CpuShares {
     prime: Math.max(CPU_FLOOR.prime, demand.prime * CPU_HEADROOM),
     classifier: Math.max(CPU_FLOOR.classifier, demand.classifier * CPU_HEADROOM)
   }
-  const total = need.frontend + need.prime + need.classifier
-  if (total <= usable) {
-    const frontend = round2(floorStep(need.frontend))
-    const prime = round2(floorStep(need.prime))
-    return { frontend, prime, classifier: round2(floorStep(usable - frontend - prime)), oversubscribed: false }
+  const step = (v: number): number => round2(floorStep(v))
+  const small = step(need.frontend) + step(need.prime)
+  if (small + CPU_FLOOR.classifier <= usable) {
+    const cut = small + need.classifier <= usable ? 'none' : 'classifier'
+    return { frontend: step(need.frontend), prime: step(need.prime), classifier: step(usable - small), cut }
   }
   const floors = CPU_FLOOR.frontend + CPU_FLOOR.prime + CPU_FLOOR.classifier
   if (usable <= floors) {
     const f = usable / floors
-    const scaled = (s: Service): number => round2(floorStep(CPU_FLOOR[s] * f))
-    return { frontend: scaled('frontend'), prime: scaled('prime'), classifier: scaled('classifier'), oversubscribed: true }
+    const scaled = (s: Service): number => step(CPU_FLOOR[s] * f)
+    return { frontend: scaled('frontend'), prime: scaled('prime'), classifier: scaled('classifier'), cut: 'proportional' }
   }
-  const above = total - floors
-  const cut = (s: Service): number => round2(floorStep(CPU_FLOOR[s] + (usable - floors) * (need[s] - CPU_FLOOR[s]) / above))
-  return { frontend: cut('frontend'), prime: cut('prime'), classifier: cut('classifier'), oversubscribed: true }
+  const above = need.frontend + need.prime + need.classifier - floors
+  const part = (s: Service): number => step(CPU_FLOOR[s] + (usable - floors) * (need[s] - CPU_FLOOR[s]) / above)
+  return { frontend: part('frontend'), prime: part('prime'), classifier: part('classifier'), cut: 'proportional' }
 }
 
 /** Replicas for a single-threaded service: one per vCPU of its share, at least one. */

@@ -131,7 +131,9 @@ export function plan (input: PlanInput): Plan {
 
   if (usable < CPU_FLOOR.frontend + CPU_FLOOR.prime + CPU_FLOOR.classifier) {
     warnings.push(`${machine.name} has ${round2(usable)} usable vCPUs, less than the services' smallest limits: every limit got a proportional cut`)
-  } else if (shares.oversubscribed) {
+  } else if (shares.cut === 'classifier') {
+    warnings.push(`the targets need more than the ${round2(usable)} usable vCPUs: frontend and prime got their share, the classifier the ${shares.classifier} left`)
+  } else if (shares.cut === 'proportional') {
     warnings.push(`the targets need more than the ${round2(usable)} usable vCPUs: every service got a proportional cut`)
   }
   warnings.push(...capacity.warnings)

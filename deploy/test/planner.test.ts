@@ -61,7 +61,7 @@ describe('planner', () => {
     expect(plan({ machine: g4dn, imagesPerSec: 1000 }).warnings.join('\n'))
       .toMatch(/target 1000 img\/s exceeds classify capacity ~\d+ img\/s: CPU JPEG decode/)
     const prime = plan({ machine: g4dn, imagesPerSec: 50, primePerSec: 100_000 }).warnings.join('\n')
-    expect(prime).toMatch(/the targets need more than the 3.5 usable vCPUs/)
+    expect(prime).toMatch(/the targets need more than the 3.5 usable vCPUs: every service got a proportional cut/)
     expect(prime).toMatch(/target 100000 prime checks\/s exceeds capacity ~\d+\/s/)
     expect(plan({ machine: g4dn, imagesPerSec: 50, primePerSec: 100 }).warnings).toEqual([])
   })
@@ -108,10 +108,11 @@ describe('planner', () => {
     expect(replicasFor(0.25)).toEqual({ replicas: 1, cpusEach: 0.25 })
   })
 
-  it('gives spare vCPUs to the classifier and cuts every service in proportion when oversubscribed', () => {
-    expect(shareCpus(3.5, { frontend: 0.1, prime: 0.1, classifier: 1 })).toEqual({ frontend: 0.5, prime: 0.25, classifier: 2.75, oversubscribed: false })
+  it('gives spare vCPUs to the classifier, meets the small needs first, and cuts in proportion when even that fails', () => {
+    expect(shareCpus(3.5, { frontend: 0.1, prime: 0.1, classifier: 1 })).toEqual({ frontend: 0.5, prime: 0.25, classifier: 2.75, cut: 'none' })
+    expect(shareCpus(3.5, { frontend: 0.1, prime: 0.4, classifier: 4 })).toEqual({ frontend: 0.5, prime: 0.5, classifier: 2.5, cut: 'classifier' })
     const cut = shareCpus(3.5, { frontend: 0.5, prime: 2, classifier: 4 })
-    expect(cut.oversubscribed).toBe(true)
+    expect(cut.cut).toBe('proportional')
     expect(cut.frontend + cut.prime + cut.classifier).toBeLessThanOrEqual(3.5)
     expect(cut.classifier).toBeGreaterThan(cut.prime)
   })
