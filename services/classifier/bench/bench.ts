@@ -21,7 +21,8 @@ const { values: flags } = parseArgs({
     'batch-sizes': { type: 'string', default: '1,2,4,8' },
     'pipeline-concurrency': { type: 'string', default: '2,4' },
     concurrency: { type: 'string', default: '2,4,8,16' },
-    env: { type: 'string', multiple: true, default: [] }
+    env: { type: 'string', multiple: true, default: [] },
+    compiled: { type: 'boolean', default: false }
   }
 })
 const settings: BenchSettings = {
@@ -32,7 +33,8 @@ const settings: BenchSettings = {
   batchSizes: numbers(flags['batch-sizes']),
   pipelineConcurrency: numbers(flags['pipeline-concurrency']),
   httpConcurrency: numbers(flags.concurrency),
-  serviceEnv: Object.fromEntries(flags.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
+  serviceEnv: Object.fromEntries(flags.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+  compiled: flags.compiled
 }
 
 async function loadPhotos (): Promise<Photo[]> {
@@ -60,7 +62,7 @@ const report: BenchReport = {
     loadavgBefore,
     loadavgAfter: loadavg()
   },
-  settings: { threads: settings.threads, durationS: settings.seconds, rounds: settings.rounds, photos: photos.map((p) => p.name), serviceEnv: settings.serviceEnv },
+  settings: { server: settings.compiled ? 'dist/server.js' : 'src/server.ts (tsx)', threads: settings.threads, durationS: settings.seconds, rounds: settings.rounds, photos: photos.map((p) => p.name), serviceEnv: settings.serviceEnv },
   models
 }
 console.log(`\n${markdown(report)}`)

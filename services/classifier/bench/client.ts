@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http'
-import { Recorder, type Measurement } from './stats.js'
+import { Recorder, sleep, until, type Measurement } from './stats.js'
 
 export interface Photo { name: string, body: Buffer, type: string }
 
@@ -23,7 +23,7 @@ async function post (agent: Agent, url: URL, photo: Photo): Promise<number> {
 export async function drive (baseUrl: string, pid: number, photos: Photo[], concurrency: number, seconds: number): Promise<Measurement> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
   const url = new URL('/classify?topk=1', baseUrl)
-  const run: { rec?: Recorder, stop: boolean } = { stop: false }
+  const run: { rec?: Recorder, stop: boolean, answered: number } = { stop: false, answered: 0 }
   let next = 0
   const loop = async (): Promise<void> => {
     while (!run.stop) {
@@ -31,13 +31,15 @@ export async function drive (baseUrl: string, pid: number, photos: Photo[], conc
       const status = await post(agent, url, photos[next++ % photos.length]!).catch(() => 0)
       if (status === 200) run.rec?.add(performance.now() - t0)
       else run.rec?.error()
+      run.answered++
     }
   }
   const loops = Array.from({ length: concurrency }, () => loop())
-  await new Promise((resolve) => setTimeout(resolve, 1000))
+  // Warm-up: a second, and until every connection has had an answer.
+  await sleep(1000)
+  await until(() => run.answered >= concurrency)
   const rec = run.rec = new Recorder([pid])
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
-  const result = rec.finish()
+  const result = await rec.window(seconds, 2 * concurrency)
   run.stop = true
   await Promise.all(loops)
   agent.destroy()

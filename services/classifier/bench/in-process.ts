@@ -1,7 +1,7 @@
 import type { Preprocessing } from '@inference-stack/models'
 import { preprocess, type PreprocessLimits } from '../src/lib/preprocess.js'
 import type { ModelSession } from '../src/lib/session.js'
-import { Recorder, type Measurement } from './stats.js'
+import { Recorder, until, type Measurement } from './stats.js'
 
 const ITEM = 3 * 224 * 224
 const WARMUP_RUNS = 2
@@ -21,7 +21,8 @@ export async function rawLoop (session: ModelSession, tensors: Float32Array[], b
   for (let i = 0; i < WARMUP_RUNS; i++) await session.run(batchOf(tensors, 0, batchSize), [batchSize, 3, 224, 224])
   const rec = new Recorder()
   const until = performance.now() + seconds * 1000
-  for (let next = 0; performance.now() < until; next += batchSize) {
+  // At least three runs, however slow: one or two batches say little.
+  for (let next = 0; performance.now() < until || next < 3 * batchSize; next += batchSize) {
     const batch = batchOf(tensors, next, batchSize)
     const t0 = performance.now()
     await session.run(batch, [batchSize, 3, 224, 224])
@@ -51,7 +52,7 @@ export async function pipelineLoop (session: ModelSession, photos: Buffer[], opt
   const waiting: Array<() => void> = []
   const wake = (): void => { for (const w of waiting.splice(0)) w() }
   let running: Promise<void> | undefined
-  const state: { rec?: Recorder, stop: boolean, failure?: unknown } = { stop: false }
+  const state: { rec?: Recorder, stop: boolean, failure?: unknown, completed: number } = { stop: false, completed: 0 }
   let next = 0
 
   const launch = (): void => {
@@ -63,6 +64,7 @@ export async function pipelineLoop (session: ModelSession, photos: Buffer[], opt
     running = session.run(batch, [batchSize, 3, 224, 224]).then(() => {
       const now = performance.now()
       for (const item of items) state.rec?.add(now - item.start)
+      state.completed += items.length
     }, (err: unknown) => { state.failure ??= err }).finally(() => {
       running = undefined
       if (!state.stop) launch()
@@ -85,11 +87,10 @@ export async function pipelineLoop (session: ModelSession, photos: Buffer[], opt
   }
 
   const producers = Array.from({ length: opts.concurrency }, () => producer())
-  // Warm-up: let the pipeline fill and run a few batches before measuring.
-  await new Promise((resolve) => setTimeout(resolve, Math.min(2000, opts.seconds * 250)))
+  // Warm-up: until the pipeline is full and a batch has come back.
+  await until(() => state.completed >= batchSize || state.failure !== undefined)
   const rec = state.rec = new Recorder()
-  await new Promise((resolve) => setTimeout(resolve, opts.seconds * 1000))
-  const result = rec.finish()
+  const result = await rec.window(opts.seconds, 3 * batchSize)
   state.stop = true
   wake()
   await Promise.allSettled(producers)

@@ -26,7 +26,7 @@ export interface ModelReport {
 export interface BenchReport {
   date: string
   machine: { cpu: string, cores: number, memoryGiB: number, node: string, onnxruntime: string, sharp: string, loadavgBefore: number[], loadavgAfter: number[] }
-  settings: { threads: number, durationS: number, rounds: number, photos: string[], serviceEnv: Record<string, string> }
+  settings: { server: string, threads: number, durationS: number, rounds: number, photos: string[], serviceEnv: Record<string, string> }
   models: ModelReport[]
 }
 
@@ -54,7 +54,7 @@ export function markdown (report: BenchReport): string {
   const { machine, settings } = report
   lines.push('', `Medians of ${settings.rounds} interleaved rounds of ${settings.durationS} s. Machine: ${machine.cpu}, ${machine.cores} cores, ` +
     `${machine.memoryGiB} GiB, Node ${machine.node}, onnxruntime-node ${machine.onnxruntime}, sharp ${machine.sharp}; ` +
-    `${settings.threads} onnxruntime threads; ${settings.photos.length} photos cycled; load average before ` +
+    `${settings.threads} onnxruntime threads; classifier run as ${settings.server}; ${settings.photos.length} photos cycled; load average before ` +
     `${machine.loadavgBefore.map((l) => l.toFixed(2)).join(' ')}, after ${machine.loadavgAfter.map((l) => l.toFixed(2)).join(' ')}.`)
   return lines.join('\n')
 }

@@ -2,7 +2,7 @@
 export async function scrape (url: string): Promise<Map<string, number>> {
   const text = await fetch(`${url}/metrics`).then((r) => r.text(), () => '')
   const values = new Map<string, number>()
-  for (const m of text.matchAll(/^(classifier_\w+_(?:sum|count)) (\S+)$/gm)) values.set(m[1]!, Number(m[2]))
+  for (const m of text.matchAll(/^(classifier_\w+_(?:sum|count))(?:\{[^}]*\})? (\S+)$/gm)) values.set(m[1]!, Number(m[2]))
   return values
 }
 

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 
-const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url))
+const SOURCE = fileURLToPath(new URL('../src/server.ts', import.meta.url))
+const COMPILED = fileURLToPath(new URL('../dist/server.js', import.meta.url))
 const READY_TIMEOUT_MS = 180_000
 
 async function freePort (): Promise<number> {
@@ -25,7 +26,7 @@ export function memoryOf (pid: number): { rssMB: number, hwmMB: number } | undef
   }
 }
 
-/** The real classifier server (src/server.ts under tsx) as a child process. */
+/** The real classifier server as a child process: src/server.ts under tsx, or dist/server.js when `compiled`. */
 export class ServiceProcess {
   readonly #child: ChildProcess
   readonly #stderr: string[] = []
@@ -42,9 +43,9 @@ export class ServiceProcess {
   get pid (): number { return this.#child.pid! }
 
   /** Starts the server and resolves once /readyz answers 200 (model loaded and warmed up). */
-  static async start (env: Record<string, string>): Promise<ServiceProcess> {
+  static async start (env: Record<string, string>, compiled = false): Promise<ServiceProcess> {
     const port = await freePort()
-    const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+    const child = spawn(process.execPath, compiled ? [COMPILED] : ['--import', 'tsx', SOURCE], {
       env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', EXECUTION_PROVIDER: 'cpu', ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe']
     })

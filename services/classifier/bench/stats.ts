@@ -38,6 +38,19 @@ export class Recorder {
 
   error (): void { this.#errors++ }
 
+  get count (): number { return this.#latencies.length }
+
+  /**
+   * Waits `seconds`, then on until `minCount` images have completed (at most
+   * 4 x `seconds` in all): a window holding one or two slow batches says little.
+   */
+  async window (seconds: number, minCount: number): Promise<Measurement> {
+    const t0 = performance.now()
+    await sleep(seconds * 1000)
+    while (this.count < minCount && performance.now() - t0 < seconds * 4000) await sleep(50)
+    return this.finish()
+  }
+
   finish (): Measurement {
     const seconds = (performance.now() - this.#started) / 1000
     const sorted = this.#latencies.sort((a, b) => a - b)
@@ -65,4 +78,13 @@ export function medianOf (values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+export async function sleep (ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** Resolves once `done()` is true, polling every 20 ms. */
+export async function until (done: () => boolean): Promise<void> {
+  while (!done()) await sleep(20)
 }
