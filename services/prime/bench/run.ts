@@ -20,11 +20,11 @@ function randomOdd (digits: number, count: number): bigint[] {
   })
 }
 
-/** Runs `work` over `inputs` round-robin for at least MIN_SECONDS; returns calls per second. */
-function rate (inputs: bigint[], work: (n: bigint) => unknown): number {
+/** Runs `work` over `inputs` round-robin for at least MIN_SECONDS and `minCalls`; returns calls per second. */
+function rate (inputs: bigint[], work: (n: bigint) => unknown, minCalls = 3): number {
   let calls = 0
   const started = performance.now()
-  while (performance.now() - started < MIN_SECONDS * 1000 || calls < 3) work(inputs[calls++ % inputs.length] as bigint)
+  while (performance.now() - started < MIN_SECONDS * 1000 || calls < minCalls) work(inputs[calls++ % inputs.length] as bigint)
   return calls / ((performance.now() - started) / 1000)
 }
 
@@ -43,10 +43,7 @@ for (const digits of digitsList) {
   // What a prime of this size costs, measured on a number without small factors: on such a number
   // both halves of Baillie-PSW run to the end whatever the answer.
   const n = randomOdd(digits, 1000).find((c) => checkPrimality(c).method !== 'trial-division') as bigint
-  const started = performance.now()
-  isStrongProbablePrime(n, 2n)
-  isStrongLucasProbablePrime(n)
-  const worst = performance.now() - started
+  const worst = 1000 / rate([n], (c) => [isStrongProbablePrime(c, 2n), isStrongLucasProbablePrime(c)], 1)
   const ratio = previousWorst === undefined ? '' : ` (x${(worst / previousWorst).toFixed(1)} the previous size)`
   console.log(`${digits} | ${oddRate.toFixed(1)} | ${primeRate?.toFixed(1) ?? '-'} | ${worst.toFixed(2)}${ratio}`)
   previousWorst = worst
