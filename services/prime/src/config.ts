@@ -4,8 +4,8 @@ import { Type, type Static } from 'typebox'
 export const DEFAULT_PORT = 8081
 /**
  * Node 20's BigInt multiplies and divides in quadratic time, so a Baillie-PSW check grows with
- * the cube of the digit count: about 0.2 s for a 1,000-digit prime and 1.2 s for 2,000 digits
- * on the project's 2-vCPU machine (services/prime/README.md). 1,000 keeps one check well under a second.
+ * the cube of the digit count: about 0.5 s for a 1,000-digit prime, 3 s for 2,000 digits and
+ * minutes for the 10,000 first proposed (`npm run bench:prime`, services/prime/README.md).
  */
 export const DEFAULT_MAX_DIGITS = 1000
 export const DEFAULT_MAX_BATCH = 1000
