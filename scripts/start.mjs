@@ -32,6 +32,15 @@ function run (args, what) {
   return result.status === 0
 }
 
+const children = new Map()
+let stopping = false
+process.on('SIGINT', () => { if (stopping) killAll(); else stop(0) })
+process.on('SIGTERM', () => { stop(0) })
+process.on('exit', killAll)
+function killAll () {
+  for (const child of children.values()) child.kill('SIGKILL')
+}
+
 // 1. Build. tsc -b and esbuild are incremental, so an unchanged tree costs about a second.
 const tsc = [fileURLToPath(import.meta.resolve('typescript/bin/tsc'))]
 const classifierSource = existsSync(`${root}services/classifier/src/server.ts`)
@@ -46,8 +55,6 @@ if (!run(['services/frontend/scripts/build-page.mjs'], 'building the page')) pro
 if (!classifierSource) byName.classifier.skip = 'services/classifier/src/server.ts does not exist yet'
 
 // 2. Start. Children get their own process group: Ctrl+C reaches only this script, which forwards SIGTERM once.
-const children = new Map()
-let stopping = false
 
 function start (service) {
   const dir = service.watcher ? `${root}services/frontend` : `${root}services/${service.name}`
@@ -125,13 +132,6 @@ async function stop (code) {
   clearTimeout(timer)
   say('all services stopped')
   process.exit(code)
-}
-
-process.on('SIGINT', () => { if (stopping) killAll(); else stop(0) })
-process.on('SIGTERM', () => { stop(0) })
-process.on('exit', killAll)
-function killAll () {
-  for (const child of children.values()) child.kill('SIGKILL')
 }
 
 if (dev) {

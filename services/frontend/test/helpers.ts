@@ -16,7 +16,7 @@ export function buildPage (): void {
 /** Starts the frontend on port 0 with the given environment; closes it when the test ends. */
 export async function startFrontend (env: Record<string, string>): Promise<{ url: string, app: FastifyInstance }> {
   const config = loadConfig(FrontendConfigSchema, { LOG_LEVEL: 'silent', ...env })
-  const server = Fastify({ logger: { level: config.LOG_LEVEL }, forceCloseConnections: true })
+  const server = Fastify({ logger: { level: config.LOG_LEVEL } })
   await server.register(app, { config })
   const url = await server.listen({ host: '127.0.0.1', port: 0 })
   onTestFinished(() => server.close())

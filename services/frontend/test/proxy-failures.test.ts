@@ -26,6 +26,15 @@ describe('proxy failures', () => {
     expect(body.error.message).toBe(`the classifier service is unavailable (ECONNREFUSED at ${classifierUrl})`)
   })
 
+  it('closes the connection of an upload the upstream never read, so shutdown is not held up', async () => {
+    const { url, app } = await startFrontend({ PRIME_URL: await refusedUrl(), CLASSIFIER_URL: await refusedUrl() })
+    const res = await fetch(`${url}/api/classify`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: Buffer.alloc(256 * 1024) })
+    expect(res.status).toBe(503)
+    expect(res.headers.get('connection')).toBe('close')
+    await res.text()
+    await app.close()
+  })
+
   it('answers 503 JSON naming the prime service when it is down', async () => {
     const { url } = await startFrontend({ PRIME_URL: await refusedUrl(), CLASSIFIER_URL: await refusedUrl() })
     const res = await fetch(`${url}/api/prime/check/97`)
