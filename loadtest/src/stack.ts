@@ -42,13 +42,13 @@ function newestMtime (dir: string): number {
 }
 
 /**
- * The built `dist/server.js` when it is newer than every source file (no tsx
+ * The built `dist/server.js` when the build is newer than every source file (no tsx
  * loader thread in the measured RSS), else the sources through tsx.
  */
 export function serviceEntry (name: ServiceName): string[] {
   const dir = join(REPO_ROOT, 'services', name)
   const built = join(dir, 'dist', 'server.js')
-  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(dir, 'src'))) return [built]
+  if (existsSync(built) && newestMtime(join(dir, 'dist')) >= newestMtime(join(dir, 'src'))) return [built]
   return ['--import', 'tsx', join(dir, 'src', 'server.ts')]
 }
 
