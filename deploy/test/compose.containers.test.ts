@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ComposeProject } from './containers/compose-project.js'
-import { classifierCpus, docker, IMAGES_DIR, MODELS_SOURCE, requireDocker, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
+import { classifierCpus, docker, MODELS_SOURCE, requireDocker, requireTestModel, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
+import { postImage, type Answer } from './containers/upload.js'
 
 // compose.yaml as a user runs it, plus one override: models-init takes the
 // model from ../shared/models instead of the internet.
@@ -17,21 +16,19 @@ const project = new ComposeProject('inference-stack-test', ['compose.yaml', 'dep
 const BACKENDS = ['prime', 'classifier']
 let base = ''
 
-async function classify (file: string): Promise<Response> {
-  const form = new FormData()
-  form.append('image', new Blob([await readFile(join(IMAGES_DIR, file))], { type: 'image/jpeg' }), file)
-  return await fetch(`${base}/api/classify`, { method: 'POST', body: form })
+async function classify (file: string): Promise<Answer> {
+  return await postImage(`${base}/api/classify`, file)
 }
 
 async function classifiesAgain (): Promise<true | undefined> {
-  const res = await classify('daisy.jpg')
-  return res.status === 200 ? true : undefined
+  return (await classify('daisy.jpg')).status === 200 ? true : undefined
 }
 
 describe('compose.yaml on a real Docker engine', () => {
   beforeAll(async () => {
     await requireDocker()
-    await project.compose('up', '--build', '--detach', '--wait')
+    requireTestModel()
+    await project.up()
     base = `http://${await project.published('frontend', 8080)}`
   })
 
@@ -49,7 +46,7 @@ describe('compose.yaml on a real Docker engine', () => {
   it('classifies a real photo end to end through the frontend', async () => {
     const res = await classify('daisy.jpg')
     expect(res.status).toBe(200)
-    const body = await res.json() as { model: string, predictions: Array<{ label: string, probability: number }> }
+    const body = res.json as { model: string, predictions: Array<{ label: string, probability: number }> }
     expect(body.model).toBe(TEST_MODEL)
     expect(body.predictions[0]).toMatchObject({ label: 'daisy' })
   })
@@ -104,8 +101,8 @@ describe('compose.yaml on a real Docker engine', () => {
     await run('docker', ['kill', await project.containerId('classifier')])
     const res = await classify('daisy.jpg')
     expect([502, 503]).toContain(res.status)
-    expect(res.headers.get('content-type')).toMatch(/^application\/json/)
-    expect(await res.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } })
+    expect(res.contentType).toMatch(/^application\/json/)
+    expect(res.json).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } })
     // Docker counts `docker kill` as a deliberate stop: no restart policy brings the container back.
     expect((await project.inspect('classifier')).State.Status).toBe('exited')
     await run('docker', ['start', await project.containerId('classifier')])

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { classifierCpus, IMAGES_DIR, MODELS_SOURCE, requireDocker, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
+import { classifierCpus, MODELS_SOURCE, requireDocker, requireTestModel, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
 import { freePort, SwarmStack } from './containers/swarm-stack.js'
+import { postImage } from './containers/upload.js'
 
 const stack = new SwarmStack(`inference-stack-test-${process.pid}`, ['deploy/stack.yaml', 'deploy/test/containers/stack.models-from-dir.yaml'], {
   MODEL: TEST_MODEL,
@@ -26,6 +25,7 @@ const ASK_EVERY_PRIME = `require('node:dns').promises.lookup('prime', { all: tru
 describe('deploy/stack.yaml on a single-node swarm', () => {
   beforeAll(async () => {
     await requireDocker()
+    requireTestModel()
     await run('docker', ['compose', '-f', 'compose.yaml', 'build'], { IMAGE_TAG: TEST_IMAGE_TAG })
     const port = await freePort()
     await stack.up({ FRONTEND_PORT: String(port) })
@@ -57,11 +57,9 @@ describe('deploy/stack.yaml on a single-node swarm', () => {
     expect(prime.status).toBe(200)
     expect(await prime.json()).toMatchObject({ number: '91', is_prime: false })
 
-    const form = new FormData()
-    form.append('image', new Blob([await readFile(join(IMAGES_DIR, 'goldfish.jpg'))], { type: 'image/jpeg' }), 'goldfish.jpg')
-    const res = await fetch(`${base}/api/classify`, { method: 'POST', body: form })
+    const res = await postImage(`${base}/api/classify`, 'goldfish.jpg')
     expect(res.status).toBe(200)
-    const body = await res.json() as { model: string, predictions: Array<{ label: string }> }
+    const body = res.json as { model: string, predictions: Array<{ label: string }> }
     expect(body.model).toBe(TEST_MODEL)
     expect(body.predictions[0]).toMatchObject({ label: 'goldfish' })
   })

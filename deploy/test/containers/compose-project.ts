@@ -19,6 +19,16 @@ export class ComposeProject {
     return await run('docker', ['compose', '-p', this.name, ...this.#files.flatMap((f) => ['-f', f]), ...args], this.#env)
   }
 
+  /** `up --build --wait`; when it fails, the error carries every service's last log lines. */
+  async up (): Promise<void> {
+    try {
+      await this.compose('up', '--build', '--detach', '--wait')
+    } catch (err) {
+      const logs = await this.compose('logs', '--no-color', '--tail', '40').catch((e: Error) => e.message)
+      throw new Error(`${(err as Error).message}\n--- logs ---\n${logs}`)
+    }
+  }
+
   /** The id of the (single) container of `service`, stopped ones included. */
   async containerId (service: string): Promise<string> {
     const id = (await this.compose('ps', '--all', '--quiet', service)).trim()

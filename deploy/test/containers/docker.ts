@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -37,6 +38,12 @@ export async function requireDocker (): Promise<void> {
     throw new Error(`no Docker engine answers on /var/run/docker.sock (${(err as Error).message}); ` +
       'start one with ../shared/container-env/up.sh --no-test')
   }
+}
+
+/** Fails early when the model the tests serve is not where the stack will take it from. */
+export function requireTestModel (): void {
+  const file = resolve(MODELS_SOURCE, `${TEST_MODEL}.onnx`)
+  if (!existsSync(file)) throw new Error(`${file} is missing: set MODELS_DIR (or SHARED_DIR) to where the shared models are`)
 }
 
 /** Polls `probe` until it returns a value other than undefined; throws naming `what` after `timeoutMs`. */
