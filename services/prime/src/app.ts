@@ -1,6 +1,6 @@
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
-import { health, installErrorHandling, metrics, openapi } from '@inference-stack/kit'
-import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import { errorBody, health, installErrorHandling, metrics, openapi } from '@inference-stack/kit'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import type { PrimeConfig } from './config.js'
 import { checkRoutes } from './routes/check.js'
 
@@ -8,9 +8,16 @@ export interface AppOptions { config: PrimeConfig }
 
 /**
  * Server options the app needs: fastify's default `maxParamLength` (100) would answer 404 to
- * `GET /check/<101 digits>`. Node's 16 KiB header limit bounds the URL anyway.
+ * `GET /check/<101 digits>` (Node's 16 KiB header limit bounds the URL anyway), and errors met
+ * before routing (a malformed percent-encoding such as `/check/%ZZ`) get our JSON error body.
  */
-export const PRIME_SERVER_OPTIONS: FastifyServerOptions = { routerOptions: { maxParamLength: 16 * 1024 } }
+export const PRIME_SERVER_OPTIONS: FastifyServerOptions = {
+  routerOptions: { maxParamLength: 16 * 1024 },
+  frameworkErrors: (err: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+    const status = err.statusCode !== undefined && err.statusCode < 500 ? err.statusCode : 400
+    reply.code(status).send(errorBody('PRIME_BAD_URL', `${err.message}: percent-encoding must form valid UTF-8`))
+  }
+}
 
 /** The prime service: exact primality checks over HTTP, with health, metrics and OpenAPI docs. */
 export default async function app (app: FastifyInstance, { config }: AppOptions) {

@@ -77,6 +77,13 @@ describe('GET /check/:number', () => {
     expect((await get('/check/1234', { PRIME_MAX_DIGITS: '4' })).statusCode).toBe(200)
   })
 
+  it.each(['/check/%ZZ', '/check/%E0%A4%A', '/check/%'])('refuses the malformed percent-encoding %s with 400 PRIME_BAD_URL', async (url) => {
+    const res = await get(url)
+    expect(res.statusCode).toBe(400)
+    expect(res.json().error.code).toBe('PRIME_BAD_URL')
+    expect(res.json().error.message).toContain('is not a valid url component')
+  })
+
   it('answers 404 JSON for a path under /check with more segments', async () => {
     const res = await get('/check/9/7')
     expect(res.statusCode).toBe(404)
