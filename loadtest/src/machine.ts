@@ -1,4 +1,4 @@
-import { cpus, release, totalmem, type } from 'node:os'
+import { cpus, loadavg, release, totalmem, type } from 'node:os'
 import type { MachineInfo } from './result.js'
 
 export function machineInfo (): MachineInfo {
@@ -8,6 +8,7 @@ export function machineInfo (): MachineInfo {
     cores: list.length,
     memGiB: Math.round(totalmem() / 2 ** 30 * 10) / 10,
     os: `${type()} ${release()}`,
-    node: process.version
+    node: process.version,
+    loadAvg1m: Math.round((loadavg()[0] ?? 0) * 100) / 100
   }
 }

@@ -29,6 +29,8 @@ export interface MachineInfo {
   memGiB: number
   os: string
   node: string
+  /** 1-minute load average when the measured window began: above the core count, other work competed for the CPU. */
+  loadAvg1m?: number
 }
 
 /**
@@ -75,8 +77,8 @@ export interface WriteOptions {
 }
 
 const TABLE_HEADER = [
-  '| when (UTC) | scenario | via | mode | conns / rate | req/s | p50 ms | p99 ms | errors | non-2xx | RSS MiB | CPU % | CPU ms/req | machine |',
-  '|---|---|---|---|---|---:|---:|---:|---:|---:|---|---|---|---|'
+  '| when (UTC) | scenario | via | mode | conns / rate | req/s | p50 ms | p99 ms | errors | non-2xx | RSS MiB | CPU % | CPU ms/req | machine | load |',
+  '|---|---|---|---|---|---:|---:|---:|---:|---:|---|---|---|---|---:|'
 ].join('\n')
 
 const fmt = (n: number, digits = 1): string => n.toFixed(digits)
@@ -98,7 +100,8 @@ export function tableRow (r: LoadResult): string {
     svc.map(([name, u]) => `${name} ${fmt(u.rssMiB.max, 0)}`).join(', '),
     svc.map(([name, u]) => `${name} ${fmt(u.cpuPercent, 0)}`).join(', '),
     svc.map(([name, u]) => `${name} ${fmt(u.cpuSecondsPerRequest * 1000, 3)}`).join(', '),
-    `${r.machine.cpuModel} x${r.machine.cores}`
+    `${r.machine.cpuModel} x${r.machine.cores}`,
+    r.machine.loadAvg1m?.toFixed(1) ?? ''
   ].join(' | ') + ' |'
 }
 
