@@ -26,6 +26,18 @@ export interface Child {
   stop: () => Promise<void>
 }
 
+const live = new Set<Child>()
+
+/** For command-line entry points: on Ctrl+C or SIGTERM, stop every child started here, then exit. */
+export function stopChildrenOnSignal (): void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`\n${signal}: stopping ${live.size} child process(es)\n`)
+    Promise.all([...live].map(async (c) => await c.stop())).finally(() => process.exit(130))
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+}
+
 /** Spawns a child process that is killed when this process exits. */
 export function spawnChild (name: string, command: string, args: string[], opts: { cwd?: string, env?: NodeJS.ProcessEnv }): Child {
   const proc = spawn(command, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -38,6 +50,7 @@ export function spawnChild (name: string, command: string, args: string[], opts:
   process.once('exit', kill)
   const stop = async (): Promise<void> => {
     process.off('exit', kill)
+    live.delete(child)
     if (proc.exitCode !== null || proc.signalCode !== null) return
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()))
     proc.kill('SIGTERM')
@@ -45,7 +58,9 @@ export function spawnChild (name: string, command: string, args: string[], opts:
     await exited
     clearTimeout(timer)
   }
-  return { name, proc, pid: proc.pid, output: () => tail, stop }
+  const child: Child = { name, proc, pid: proc.pid, output: () => tail, stop }
+  live.add(child)
+  return child
 }
 
 /** Polls `url` until it answers `okStatus`, failing early if the child exits. */

@@ -1,3 +1,4 @@
+import { stopChildrenOnSignal } from './child.js'
 import { parseArgs } from 'node:util'
 import type { LoadResult } from './result.js'
 import { runScenario } from './run-scenario.js'
@@ -79,6 +80,7 @@ async function main (): Promise<void> {
   console.log(`  written to ${file}`)
 }
 
+stopChildrenOnSignal()
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err)
   process.exit(1)

@@ -1,3 +1,4 @@
+import { stopChildrenOnSignal } from '../child.js'
 import { startFlaskDev, startGunicorn, type Baseline } from '../baselines.js'
 import type { LoadResult } from '../result.js'
 import { startStack } from '../stack.js'
@@ -48,6 +49,7 @@ async function main (): Promise<void> {
   }
 }
 
+stopChildrenOnSignal()
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err)
   process.exit(1)

@@ -1,3 +1,4 @@
+import { stopChildrenOnSignal } from '../child.js'
 import { startNginx } from '../baselines.js'
 import { startStack } from '../stack.js'
 import { compareArgs, printRatios, printResults, ratio, runTargets, writeComparison, type Ratio, type Target } from './common.js'
@@ -50,6 +51,7 @@ async function main (): Promise<void> {
   }
 }
 
+stopChildrenOnSignal()
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err)
   process.exit(1)
