@@ -22,7 +22,7 @@ const { values: flags } = parseArgs({
     'pipeline-concurrency': { type: 'string', default: '2,4' },
     concurrency: { type: 'string', default: '2,4,8,16' },
     env: { type: 'string', multiple: true, default: [] },
-    compiled: { type: 'boolean', default: false }
+    tsx: { type: 'boolean', default: false }
   }
 })
 const settings: BenchSettings = {
@@ -34,7 +34,7 @@ const settings: BenchSettings = {
   pipelineConcurrency: numbers(flags['pipeline-concurrency']),
   httpConcurrency: numbers(flags.concurrency),
   serviceEnv: Object.fromEntries(flags.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
-  compiled: flags.compiled
+  compiled: !flags.tsx
 }
 
 async function loadPhotos (): Promise<Photo[]> {

@@ -20,28 +20,32 @@ function processTicks (pid: number): number {
 }
 
 /**
- * How busy the machine was during a measurement, in cores: ours (this
- * process and the given pids) and everybody else's. Other work on a shared
- * 2-core machine is the main source of noise in these figures.
+ * How busy the machine was during a measurement, in cores: this process (the
+ * bench: in-process pipeline or HTTP client), the given pids (the service),
+ * and everybody else. Other work on a shared 2-core machine is the main
+ * source of noise in these figures.
  */
 export class CpuMeter {
   readonly #pids: number[]
   readonly #t0 = performance.now()
   readonly #busy0 = busyTicks()
-  readonly #ours0: number
+  readonly #self0 = processTicks(process.pid)
+  readonly #service0: number
 
   constructor (pids: number[] = []) {
-    this.#pids = [process.pid, ...pids]
-    this.#ours0 = this.#ours()
+    this.#pids = pids
+    this.#service0 = this.#service()
   }
 
-  #ours (): number { return this.#pids.reduce((sum, pid) => sum + processTicks(pid), 0) }
+  #service (): number { return this.#pids.reduce((sum, pid) => sum + processTicks(pid), 0) }
 
-  /** Cores used on average since construction: `ours`, `others`, out of `cores`. */
-  read (): { ours: number, others: number, cores: number } {
+  /** Cores used on average since construction. */
+  read (): { bench: number, service: number, others: number, cores: number } {
     const seconds = (performance.now() - this.#t0) / 1000
-    const ours = (this.#ours() - this.#ours0) / TICKS_PER_S / seconds
-    const total = (busyTicks() - this.#busy0) / TICKS_PER_S / seconds
-    return { ours, others: Math.max(0, total - ours), cores: availableParallelism() }
+    const cores = (ticks: number): number => ticks / TICKS_PER_S / seconds
+    const bench = cores(processTicks(process.pid) - this.#self0)
+    const service = cores(this.#service() - this.#service0)
+    const total = cores(busyTicks() - this.#busy0)
+    return { bench, service, others: Math.max(0, total - bench - service), cores: availableParallelism() }
   }
 }

@@ -35,12 +35,12 @@ const n1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '-')
 /** The results as a markdown table, a line of ratios and memory per model, and the machine. */
 export function markdown (report: BenchReport): string {
   const lines = [
-    '| model | stage | setting | img/s | p50 ms | p99 ms | other load (cores) |',
+    '| model | stage | setting | img/s | p50 ms | p99 ms | cores: bench / service / other work |',
     '|---|---|---|---:|---:|---:|---:|'
   ]
   for (const m of report.models) {
     const row = (stage: string, setting: string, r: Measurement): string =>
-      `| ${m.model} | ${stage} | ${setting} | ${n1(r.rps)} | ${n1(r.p50Ms)} | ${n1(r.p99Ms)} | ${r.cpu.others.toFixed(2)} |`
+      `| ${m.model} | ${stage} | ${setting} | ${n1(r.rps)} | ${n1(r.p50Ms)} | ${n1(r.p99Ms)} | ${[r.cpu.bench, r.cpu.service, r.cpu.others].map((c) => c.toFixed(2)).join(' / ')} |`
     lines.push(row('(a) onnxruntime, ready tensors', `batch ${m.chosen.batchSize}`, m.raw))
     lines.push(row('(b) sharp + onnxruntime, no HTTP', `batch ${m.chosen.batchSize}, ${m.chosen.pipelineConcurrency} decoding`, m.pipeline))
     lines.push(row('(c) classifier over HTTP', `${m.chosen.httpConcurrency} connections`, m.http))

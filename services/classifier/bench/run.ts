@@ -1,7 +1,8 @@
 // npm run bench:classifier [-- --duration 5 --rounds 3 --models a,b --threads 2 --batch-sizes 1,2,4,8
-//   --pipeline-concurrency 2,4 --concurrency 2,4,8,16 --env KEY=VALUE --compiled]
+//   --pipeline-concurrency 2,4 --concurrency 2,4,8,16 --env KEY=VALUE --tsx]
 // (a) onnxruntime on ready tensors, (b) sharp + onnxruntime without HTTP, (c) the classifier over HTTP,
-// side by side in one run. The workspaces it imports must be built (their package exports point at dist/).
+// side by side in one run. The classifier runs from dist/ as in production (built here first), or from
+// its sources with --tsx; the workspaces the bench imports resolve to their dist/ too.
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -11,6 +12,6 @@ const tsc = (...projects: string[]): void => {
   console.log(`building ${projects.join(', ')} (tsc -b) ...`)
   execFileSync(process.execPath, [`${repo}node_modules/typescript/bin/tsc`, '-b', ...projects.map((p) => `${repo}${p}`)], { stdio: 'inherit' })
 }
-if (process.argv.includes('--compiled')) tsc('services/classifier')
+if (!process.argv.includes('--tsx')) tsc('services/classifier')
 else if (!existsSync(`${repo}models/dist/index.js`) || !existsSync(`${repo}services/kit/dist/index.js`)) tsc('models', 'services/kit')
 await import('./bench.js')

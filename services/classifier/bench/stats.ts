@@ -10,8 +10,8 @@ export interface Measurement {
   count: number
   seconds: number
   errors: number
-  /** Cores in use on average during the window: ours (bench + service) and other work on the machine. */
-  cpu: { ours: number, others: number }
+  /** Cores in use on average during the window: the bench process (pipeline or HTTP client), the service, other work. */
+  cpu: { bench: number, service: number, others: number }
 }
 
 export function percentile (sorted: number[], p: number): number {
@@ -54,8 +54,8 @@ export class Recorder {
   finish (): Measurement {
     const seconds = (performance.now() - this.#started) / 1000
     const sorted = this.#latencies.sort((a, b) => a - b)
-    const { ours, others } = this.#cpu.read()
-    return { rps: sorted.length / seconds, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), count: sorted.length, seconds, errors: this.#errors, cpu: { ours, others } }
+    const { bench, service, others } = this.#cpu.read()
+    return { rps: sorted.length / seconds, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), count: sorted.length, seconds, errors: this.#errors, cpu: { bench, service, others } }
   }
 }
 
@@ -66,7 +66,7 @@ export function best<T extends { result: Measurement }> (runs: T[]): T {
 
 export function fmt (m: Measurement): string {
   return `${m.rps.toFixed(1).padStart(7)} img/s  p50 ${m.p50Ms.toFixed(1).padStart(7)} ms  p99 ${m.p99Ms.toFixed(1).padStart(7)} ms` +
-    `  cpu ours ${m.cpu.ours.toFixed(2)} others ${m.cpu.others.toFixed(2)}` + (m.errors > 0 ? `  (${m.errors} errors)` : '')
+    `  cores: bench ${m.cpu.bench.toFixed(2)} service ${m.cpu.service.toFixed(2)} others ${m.cpu.others.toFixed(2)}` + (m.errors > 0 ? `  (${m.errors} errors)` : '')
 }
 
 /** The measurement with the median throughput. */
