@@ -3,7 +3,7 @@ import { RESULTS_DIR, TABLE_PATH } from './paths.js'
 import type { LoadResult } from './result.js'
 import { writeResult } from './result.js'
 import { SCENARIOS } from './scenarios/index.js'
-import type { Route } from './scenarios/scenario.js'
+import type { Route, ScenarioOptions } from './scenarios/scenario.js'
 import { startStack, type ServiceName, type Stack, type StackOptions } from './stack.js'
 
 export interface RunOptions {
@@ -21,6 +21,8 @@ export interface RunOptions {
   warmupSec?: number
   resultsDir?: string
   tablePath?: string
+  /** Image uploads as raw bodies (default) or multipart forms. */
+  upload?: ScenarioOptions['upload']
   stackEnv?: StackOptions['env']
   /** A local stack that is already running (tests share one across scenarios). */
   stack?: Stack
@@ -43,7 +45,7 @@ export async function runScenario (opts: RunOptions): Promise<{ result: LoadResu
   if (scenario === undefined) throw new Error(`unknown scenario "${opts.scenario}"; one of: ${Object.keys(SCENARIOS).join(', ')}`)
   const route = opts.route ?? scenario.routes[0] ?? 'direct'
   if (!scenario.routes.includes(route)) throw new Error(`scenario ${scenario.name} runs only ${scenario.routes.join(' or ')}`)
-  const requests = await scenario.requests(route)
+  const requests = await scenario.requests(route, { upload: opts.upload })
   const mode = opts.mode ?? (opts.rate !== undefined ? 'open' : 'closed')
   const own = opts.url === undefined && opts.stack === undefined
   const stack = own ? await startStack({ services: scenario.services(route), env: opts.stackEnv }) : opts.stack

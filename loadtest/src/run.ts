@@ -15,6 +15,7 @@ scenarios: ${Object.keys(SCENARIOS).join(', ')}
   --mode closed|open
   --duration S            measured seconds (default 10)
   --warmup S              warm-up seconds, not measured (default 3)
+  --upload raw|multipart  how classify and mixed send photos (default raw)
   --quiet                 no progress output`
 
 function summary (r: LoadResult): string {
@@ -39,6 +40,7 @@ async function main (): Promise<void> {
       mode: { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
+      upload: { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean' }
     }
@@ -64,6 +66,7 @@ async function main (): Promise<void> {
     }))
   if (values.mode !== undefined && values.mode !== 'open' && values.mode !== 'closed') throw new Error(`--mode is open or closed, got "${values.mode}"`)
   if (values.via !== undefined && values.via !== 'direct' && values.via !== 'frontend') throw new Error(`--via is direct or frontend, got "${values.via}"`)
+  if (values.upload !== undefined && values.upload !== 'raw' && values.upload !== 'multipart') throw new Error(`--upload is raw or multipart, got "${values.upload}"`)
   const { result, file } = await runScenario({
     scenario,
     route: values.via as Route | undefined,
@@ -74,6 +77,7 @@ async function main (): Promise<void> {
     rate: num(values.rate, 'rate'),
     durationSec: num(values.duration, 'duration'),
     warmupSec: num(values.warmup, 'warmup'),
+    upload: values.upload,
     quiet: values.quiet
   })
   console.log(summary(result))

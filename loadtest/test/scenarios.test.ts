@@ -67,6 +67,14 @@ describe('load scenarios (smoke runs against the local stack)', () => {
     expect(result.total).toBe(50)
   })
 
+  it('runs classify through the frontend with multipart uploads, as a browser form sends them', async () => {
+    const { result } = await runScenario({
+      scenario: 'classify', route: 'frontend', upload: 'multipart', stack, connections: 2, durationSec: 1, warmupSec: 0.5, resultsDir: dir, tablePath: join(dir, 'multipart.md'), quiet: true
+    })
+    expectSane(result, 'classify')
+    expect(Object.keys(result.services).sort()).toEqual(['classifier', 'frontend'])
+  })
+
   it('refuses an unknown scenario, naming the known ones', async () => {
     await expect(runScenario({ scenario: 'nope', stack })).rejects.toThrow(/unknown scenario "nope".*prime-small/)
   })

@@ -16,3 +16,14 @@ export async function loadPhotos (dir = IMAGES_DIR): Promise<Photo[]> {
     bytes: await readFile(join(dir, name))
   })))
 }
+
+/** An upload request body for a photo: raw, or multipart/form-data with the field `image` (what a browser form sends). */
+export function uploadBody (photo: Photo, upload: 'raw' | 'multipart' = 'raw'): { headers: Record<string, string>, body: Buffer } {
+  if (upload === 'raw') return { headers: { 'content-type': photo.type }, body: photo.bytes }
+  const boundary = '----loadtest' + photo.name.replace(/[^a-z0-9]/gi, '')
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="${photo.name}"\r\nContent-Type: ${photo.type}\r\n\r\n`
+  return {
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body: Buffer.concat([Buffer.from(head), photo.bytes, Buffer.from(`\r\n--${boundary}--\r\n`)])
+  }
+}

@@ -1,5 +1,5 @@
 import type { LoadRequest } from '../load-request.js'
-import { loadPhotos } from './images.js'
+import { loadPhotos, uploadBody } from './images.js'
 import { numbers300 } from './prime-300.js'
 import { SMALL_NUMBERS } from './prime-small.js'
 import type { Scenario } from './scenario.js'
@@ -14,7 +14,7 @@ export const mixed: Scenario = {
   backend: 'frontend',
   routes: ['frontend'],
   services: () => ['prime', 'classifier', 'frontend'],
-  requests: async () => {
+  requests: async (_route, opts) => {
     const photos = await loadPhotos()
     const big = numbers300()
     const out: LoadRequest[] = []
@@ -24,7 +24,7 @@ export const mixed: Scenario = {
       cycle.splice(4, 0, { method: 'GET', path: `/api/prime/check/${big[i % big.length] ?? 97n}` })
       for (const k of [0, 1]) {
         const photo = photos[(2 * i + k) % photos.length]
-        if (photo !== undefined) cycle.splice(3 + 4 * k, 0, { method: 'POST', path: '/api/classify', headers: { 'content-type': photo.type }, body: photo.bytes })
+        if (photo !== undefined) cycle.splice(3 + 4 * k, 0, { method: 'POST', path: '/api/classify', ...uploadBody(photo, opts?.upload) })
       }
       out.push(...cycle)
     }

@@ -13,7 +13,12 @@ export interface Scenario {
   services: (route: Route) => ServiceName[]
   /** Routes this scenario supports; the first is the default. */
   routes: Route[]
-  requests: (route: Route) => Promise<LoadRequest[]>
+  requests: (route: Route, opts?: ScenarioOptions) => Promise<LoadRequest[]>
+}
+
+export interface ScenarioOptions {
+  /** How images are uploaded: a raw body with the image's content type (default), or a multipart form field `image`. */
+  upload?: 'raw' | 'multipart'
 }
 
 /** The prime API's path, direct or through the frontend's `/api/prime/*` proxy. */
