@@ -22,7 +22,7 @@ export class ComposeProject {
   /** `up --build --wait`; when it fails, the error carries every service's last log lines. */
   async up (): Promise<void> {
     try {
-      await this.compose('up', '--build', '--detach', '--wait')
+      await this.compose('up', '--build', '--detach', '--wait', '--wait-timeout', '600')
     } catch (err) {
       const logs = await this.compose('logs', '--no-color', '--tail', '40').catch((e: Error) => e.message)
       throw new Error(`${(err as Error).message}\n--- logs ---\n${logs}`)
