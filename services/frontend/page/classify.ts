@@ -8,8 +8,8 @@ interface ClassifyAnswer {
   timings_ms: { decode: number, queue: number, inference: number, total: number }
 }
 
-/** The frontend's and the classifier's default body limit. */
-const MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+/** The frontend's and the classifier's default body limit; /api/classifier/info tells the real one. */
+let maxUploadBytes = 20 * 1024 * 1024
 const TOP_K = 5
 
 export interface ClassifyElements { zone: HTMLElement, input: HTMLInputElement, preview: HTMLImageElement, out: HTMLElement }
@@ -34,13 +34,20 @@ export function setupClassify ({ zone, input, preview, out }: ClassifyElements):
     if (file) launch(classify(file), out)
   })
 
+  function refuse (title: string, detail: string): void {
+    ++latest
+    preview.hidden = true
+    zone.classList.remove('has-preview')
+    show(out, errorLine(title, detail))
+  }
+
   async function classify (file: File): Promise<void> {
     if (file.type !== '' && !file.type.startsWith('image/')) {
-      show(out, errorLine(`“${file.name}” is not an image:`, `its type is ${file.type}; choose a JPEG, PNG, WebP, GIF, TIFF or AVIF file`))
+      refuse(`“${file.name}” is not an image:`, `its type is ${file.type}; choose a JPEG, PNG, WebP, GIF, TIFF or AVIF file`)
       return
     }
-    if (file.size > MAX_UPLOAD_BYTES) {
-      show(out, errorLine('That file is too large:', `it is ${formatBytes(file.size)}; the limit is ${formatBytes(MAX_UPLOAD_BYTES)}`))
+    if (file.size > maxUploadBytes) {
+      refuse('That file is too large:', `it is ${formatBytes(file.size)}; the limit is ${formatBytes(maxUploadBytes)}`)
       return
     }
     if (previewUrl) URL.revokeObjectURL(previewUrl)
@@ -73,7 +80,7 @@ function renderAnswer (answer: ClassifyAnswer, roundTrip: number): HTMLElement[]
   const [best] = answer.predictions
   const list = el('ol', 'predictions')
   for (const p of answer.predictions) {
-    const pct = `${(p.probability * 100).toFixed(1)}%`
+    const pct = p.probability < 0.0005 ? '<0.1%' : `${(p.probability * 100).toFixed(1)}%`
     const fill = el('span', 'bar-fill')
     fill.style.width = `${Math.max(0.5, p.probability * 100)}%`
     list.append(el('li', undefined,
@@ -105,9 +112,12 @@ function describeFailure (error: ApiError): [string, string] {
   }
 }
 
+/** The parts of the classifier's `GET /info` the page shows. */
+interface ClassifierInfo { model?: string, executionProvider?: string, limits?: { maxImageBytes?: number } }
+
 /** Shows which model serves the image section, or why it is unavailable. */
 export async function showClassifierStatus (out: HTMLElement): Promise<void> {
-  const result = await requestJson<{ model?: unknown, name?: unknown, provider?: unknown, execution_provider?: unknown }>('/api/classifier/info')
+  const result = await requestJson<ClassifierInfo>('/api/classifier/info')
   if (!result.ok) {
     out.textContent = result.error.code === 'FRONTEND_UPSTREAM_UNAVAILABLE'
       ? 'The classifier service is not running, so image classification is unavailable for now.'
@@ -115,8 +125,12 @@ export async function showClassifierStatus (out: HTMLElement): Promise<void> {
     out.classList.add('status-warn')
     return
   }
-  const info = result.body
-  const model = typeof info.model === 'string' ? info.model : typeof info.name === 'string' ? info.name : 'the model'
-  const provider = info.execution_provider ?? info.provider
-  out.textContent = `Top-${TOP_K} ImageNet labels from ${model}${typeof provider === 'string' ? ` on ${provider.toUpperCase()}` : ''}.`
+  const { model, executionProvider, limits } = result.body
+  if (typeof limits?.maxImageBytes === 'number') {
+    maxUploadBytes = limits.maxImageBytes
+    const shown = document.getElementById('upload-limit')
+    if (shown) shown.textContent = formatBytes(maxUploadBytes)
+  }
+  out.textContent = `Top-${TOP_K} ImageNet labels from ${model ?? 'the model'}` +
+    `${executionProvider ? ` on ${executionProvider.toUpperCase()}` : ''}.`
 }

@@ -34,7 +34,7 @@ export function formatMs (ms: number): string {
 export function formatBytes (bytes: number): string {
   if (bytes < 1024) return `${bytes} B`
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+  return `${Number((bytes / 1024 / 1024).toFixed(1))} MB`
 }
 
 /** Starts an async UI task; an unexpected failure is shown in its region instead of vanishing. */

@@ -1,32 +1,7 @@
-import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ARTIFACTS, chromiumFound, launchBrowser, openPage } from './browser.js'
 import { buildPage, refusedUrl, startFrontend, startPrime } from './helpers.js'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run']
-const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/', import.meta.url))
-const found = existsSync(CHROMIUM)
-
-if (!found) {
-  const message = `Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`
-  if (process.env.CI === 'true') throw new Error(`${message}; CI must run the browser test`)
-  console.warn(`skipping the browser test: ${message}`)
-}
-
-/** Opens the page and records console errors and CSP violations, which the tests expect to be none. */
-async function openPage (browser: Browser, url: string, viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport })
-  onTestFinished(() => page.close())
-  const problems: string[] = []
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()) })
-  page.on('pageerror', (err) => problems.push(err.message))
-  await page.goto(url)
-  return { page, problems }
-}
 
 async function check (page: Page, number: string, expected: string): Promise<void> {
   await page.fill('#prime-input', number)
@@ -34,12 +9,11 @@ async function check (page: Page, number: string, expected: string): Promise<voi
   await page.locator('#prime-result .answer').filter({ hasText: expected }).waitFor()
 }
 
-describe.skipIf(!found)('the page in Chromium', () => {
+describe.skipIf(!chromiumFound())('the page in Chromium', () => {
   let browser: Browser
   beforeAll(async () => {
     buildPage()
-    await mkdir(ARTIFACTS, { recursive: true })
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS })
+    browser = await launchBrowser()
   })
   afterAll(async () => { await browser?.close() })
 

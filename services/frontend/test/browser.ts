@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser } from 'playwright-core'
+import { onTestFinished } from 'vitest'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run']
+/** Screenshots go to <repo>/artifacts (gitignored; CI keeps it). */
+export const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/', import.meta.url))
+
+/**
+ * Whether Debian's Chromium is installed. Missing in CI is an error; elsewhere the
+ * browser tests are skipped with a message.
+ */
+export function chromiumFound (): boolean {
+  if (existsSync(CHROMIUM)) return true
+  const message = `Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`
+  if (process.env.CI === 'true') throw new Error(`${message}; CI must run the browser tests`)
+  console.warn(`skipping the browser tests: ${message}`)
+  return false
+}
+
+export async function launchBrowser (): Promise<Browser> {
+  await mkdir(ARTIFACTS, { recursive: true })
+  return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS })
+}
+
+/** Opens the page and records console errors and page errors (CSP violations show up there). */
+export async function openPage (browser: Browser, url: string, viewport = { width: 1280, height: 900 }) {
+  const page = await browser.newPage({ viewport })
+  onTestFinished(() => page.close())
+  const problems: string[] = []
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()) })
+  page.on('pageerror', (err) => problems.push(err.message))
+  await page.goto(url)
+  return { page, problems }
+}
