@@ -8,7 +8,7 @@ import { pipelineLoop, rawLoop } from './in-process.js'
 import type { ModelReport } from './report.js'
 import { ServiceProcess } from './service.js'
 import { describe, profile, scrape, type ServiceProfile } from './service-metrics.js'
-import { best, fmt, median, medianOf, type Measurement } from './stats.js'
+import { best, fmt, median, medianOf, perCore, type Measurement } from './stats.js'
 import { ensureSynthetic } from './synthetic.js'
 
 export interface BenchSettings {
@@ -99,13 +99,14 @@ export async function benchModel (name: string, photos: Photo[], s: BenchSetting
       http: median(rounds.map((r) => r.http)),
       ratios: {
         cOverB: medianOf(rounds.map((r) => r.http.rps / r.pipeline.rps)),
-        cOverA: medianOf(rounds.map((r) => r.http.rps / r.raw.rps))
+        cOverA: medianOf(rounds.map((r) => r.http.rps / r.raw.rps)),
+        perCoreCOverB: medianOf(rounds.map((r) => perCore(r.http) / perCore(r.pipeline)))
       },
       service: { info: await fetch(`${svc.url}/info`).then((r) => r.json(), () => undefined), profiles, ...memory },
       sweeps: { raw: rawSweep, pipeline: pipeSweep, http: httpSweep },
       rounds
     }
-    console.log(`c/b ${report.ratios.cOverB.toFixed(2)}  c/a ${report.ratios.cOverA.toFixed(2)}  classifier RSS peak ${memory.peakRssMB.toFixed(0)} MB (VmHWM ${memory.hwmMB.toFixed(0)} MB)`)
+    console.log(`c/b ${report.ratios.cOverB.toFixed(2)}  c/a ${report.ratios.cOverA.toFixed(2)}  c/b per core-s ${report.ratios.perCoreCOverB.toFixed(2)}  classifier RSS peak ${memory.peakRssMB.toFixed(0)} MB (VmHWM ${memory.hwmMB.toFixed(0)} MB)`)
     return report
   } finally {
     await svc.stop()

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, type ServiceProfile } from './service-metrics.js'
-import type { Measurement } from './stats.js'
+import { perCore, type Measurement } from './stats.js'
 
 export interface ModelReport {
   model: string
@@ -12,8 +12,8 @@ export interface ModelReport {
   raw: Measurement
   pipeline: Measurement
   http: Measurement
-  /** Medians of the per-round ratios. */
-  ratios: { cOverB: number, cOverA: number }
+  /** Medians of the per-round ratios: of throughput, and of images per core-second. */
+  ratios: { cOverB: number, cOverA: number, perCoreCOverB: number }
   service: { info: unknown, profiles: ServiceProfile[], peakRssMB: number, hwmMB: number }
   sweeps: {
     raw: Array<{ batchSize: number, result: Measurement }>
@@ -35,23 +35,27 @@ const n1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '-')
 /** The results as a markdown table, a line of ratios and memory per model, and the machine. */
 export function markdown (report: BenchReport): string {
   const lines = [
-    '| model | stage | setting | img/s | p50 ms | p99 ms | cores: bench / service / other work |',
-    '|---|---|---|---:|---:|---:|---:|'
+    '| model | stage | setting | img/s | p50 ms | p99 ms | img per core-s | cores: bench / service / other work |',
+    '|---|---|---|---:|---:|---:|---:|---:|'
   ]
   for (const m of report.models) {
     const row = (stage: string, setting: string, r: Measurement): string =>
-      `| ${m.model} | ${stage} | ${setting} | ${n1(r.rps)} | ${n1(r.p50Ms)} | ${n1(r.p99Ms)} | ${[r.cpu.bench, r.cpu.service, r.cpu.others].map((c) => c.toFixed(2)).join(' / ')} |`
+      `| ${m.model} | ${stage} | ${setting} | ${n1(r.rps)} | ${n1(r.p50Ms)} | ${n1(r.p99Ms)} | ${n1(perCore(r))} | ${[r.cpu.bench, r.cpu.service, r.cpu.others].map((c) => c.toFixed(2)).join(' / ')} |`
     lines.push(row('(a) onnxruntime, ready tensors', `batch ${m.chosen.batchSize}`, m.raw))
     lines.push(row('(b) sharp + onnxruntime, no HTTP', `batch ${m.chosen.batchSize}, ${m.chosen.pipelineConcurrency} decoding`, m.pipeline))
     lines.push(row('(c) classifier over HTTP', `${m.chosen.httpConcurrency} connections`, m.http))
   }
   lines.push('')
   for (const m of report.models) {
-    lines.push(`- ${m.model}: c/b = ${m.ratios.cOverB.toFixed(2)}, c/a = ${m.ratios.cOverA.toFixed(2)}; ` +
+    lines.push(`- ${m.model}: c/b = ${m.ratios.cOverB.toFixed(2)}, c/a = ${m.ratios.cOverA.toFixed(2)}, ` +
+      `c/b per core-second = ${m.ratios.perCoreCOverB.toFixed(2)}; ` +
       `classifier RSS peak ${n1(m.service.peakRssMB)} MB (VmHWM ${n1(m.service.hwmMB)} MB)` +
       (m.service.profiles.length === 0 ? '' : `; in the service (middle round): ${describe(m.service.profiles[m.service.profiles.length >> 1]!)}`))
   }
   const { machine, settings } = report
+  lines.push('', 'Cores: the bench process (the in-process loops, or the HTTP client in (c)), the classifier process, and all other work ' +
+    'on the machine, averaged over the window. img per core-s divides throughput by the stage\'s own cores (the bench for (a) and (b), ' +
+    'the classifier for (c)), which other work disturbs much less than img/s.')
   lines.push('', `Medians of ${settings.rounds} interleaved rounds of ${settings.durationS} s. Machine: ${machine.cpu}, ${machine.cores} cores, ` +
     `${machine.memoryGiB} GiB, Node ${machine.node}, onnxruntime-node ${machine.onnxruntime}, sharp ${machine.sharp}; ` +
     `${settings.threads} onnxruntime threads; classifier run as ${settings.server}; ${settings.photos.length} photos cycled; load average before ` +
