@@ -24,7 +24,7 @@ const services = [
 ]
 const byName = Object.fromEntries(services.map((s) => [s.name, s]))
 const urlOf = (s) => `http://${reach.includes(':') ? `[${reach}]` : reach}:${s.port}`
-const FIX_MODEL = 'to get a model: `npm run models:fetch`, or point MODELS_DIR at a directory that holds it (MODELS_DIR=/path/to/models npm start)'
+const FIX_MODEL = 'run `npm run models:fetch`, or set MODELS_DIR to a directory that holds it (MODELS_DIR=/path/to/models npm start)'
 
 function run (args, what) {
   const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' })
@@ -41,16 +41,13 @@ function killAll () {
   for (const child of children.values()) child.kill('SIGKILL')
 }
 
-// 1. Build. tsc -b and esbuild are incremental, so an unchanged tree costs about a second.
+// 1. Build. tsc -b and esbuild are incremental, so an unchanged tree costs a second or two.
+// `--dev` runs the services from src/ with tsx, but what they import (kit, models) comes from dist/.
 const tsc = [fileURLToPath(import.meta.resolve('typescript/bin/tsc'))]
 const classifierSource = existsSync(`${root}services/classifier/src/server.ts`)
-if (dev) {
-  if (!run([...tsc, '-b', 'services/kit'], 'building services/kit')) process.exit(1)
-} else {
-  say('building (tsc -b, page)…')
-  if (!run([...tsc, '-b', 'services/prime', 'services/frontend'], 'building prime and frontend')) process.exit(1)
-  if (classifierSource && !run([...tsc, '-b', 'services/classifier'], 'building the classifier')) byName.classifier.skip = 'it does not build (see the errors above)'
-}
+say('building (tsc -b, page)…')
+if (!run([...tsc, '-b', 'services/prime', 'services/frontend'], 'building prime and frontend')) process.exit(1)
+if (classifierSource && !run([...tsc, '-b', 'services/classifier'], 'building the classifier')) byName.classifier.skip = 'it does not build (see the errors above)'
 if (!run(['services/frontend/scripts/build-page.mjs'], 'building the page')) process.exit(1)
 if (!classifierSource) byName.classifier.skip = 'services/classifier/src/server.ts does not exist yet'
 
@@ -77,7 +74,7 @@ function start (service) {
       stop(1)
     } else if (service.name === 'classifier') {
       say(paint('33', `image classification is unavailable: the classifier stopped (${signal ?? `exit ${code}`}); see its log above.`))
-      say(`prime and the page keep running. If the model is missing, ${FIX_MODEL}.`)
+      say(`prime and the page keep running. If its model is missing: ${FIX_MODEL}.`)
     } else {
       say(`${service.name} stopped (${signal ?? `exit ${code}`})`)
     }

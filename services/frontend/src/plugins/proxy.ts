@@ -52,7 +52,8 @@ async function forward (scope: FastifyInstance, { route, maxUploadBytes }: { rou
       onError: (reply, { error }) => {
         const failure = upstreamFailure(upstream, error)
         scope.upstreamFailures.inc({ upstream: upstream.name, code: failure.code })
-        reply.log.warn({ upstream: upstream.name, err: error }, failure.message)
+        // reply-from has logged the error itself; this line says what the client got.
+        reply.log.warn({ upstream: upstream.name, code: failure.code }, failure.message)
         // An upload the upstream never read leaves the socket mid-request: close it, or it never goes idle.
         if (!reply.request.raw.complete) reply.header('connection', 'close')
         reply.code(failure.statusCode).headers(failure.headers).send(errorBody(failure.code, failure.message))
