@@ -2,9 +2,14 @@ import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import { errorBody, health, installErrorHandling, metrics, openapi } from '@inference-stack/kit'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import type { PrimeConfig } from './config.js'
+import { pool } from './plugins/pool.js'
 import { checkRoutes } from './routes/check.js'
 
-export interface AppOptions { config: PrimeConfig }
+export interface AppOptions {
+  config: PrimeConfig
+  /** Another check-worker script for the pool (tests); the real one by default. */
+  workerEntry?: URL
+}
 
 /**
  * Server options the app needs: fastify's default `maxParamLength` (100) would answer 404 to
@@ -20,7 +25,7 @@ export const PRIME_SERVER_OPTIONS: FastifyServerOptions = {
 }
 
 /** The prime service: exact primality checks over HTTP, with health, metrics and OpenAPI docs. */
-export default async function app (app: FastifyInstance, { config }: AppOptions) {
+export default async function app (app: FastifyInstance, { config, workerEntry }: AppOptions) {
   // TypeBox's validator never coerces the body: a JSON number 97 stays a number and is refused,
   // and parameters reach the parser as the raw (URL-decoded) string.
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
@@ -32,5 +37,6 @@ export default async function app (app: FastifyInstance, { config }: AppOptions)
   await app.register(metrics, { service: 'prime' })
   installErrorHandling(app, 'PRIME')
   await app.register(health)
+  await app.register(pool, { config, workerEntry })
   await app.register(checkRoutes, { config })
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { CommonConfigSchema } from '@inference-stack/kit'
 import { Type, type Static } from 'typebox'
 
@@ -12,6 +13,14 @@ export const DEFAULT_MAX_BATCH = 1000
 /** Sum of the digits of one batch: bounds a batch's time as PRIME_MAX_DIGITS bounds one check. */
 export const DEFAULT_MAX_BATCH_DIGITS = 10_000
 export const DEFAULT_MAX_CONCURRENT_BATCHES = 4
+/** One core stays with the event loop (HTTP, health checks, small checks inline). */
+export const DEFAULT_WORKERS = Math.max(1, availableParallelism() - 1)
+export const DEFAULT_MAX_QUEUE = 32
+/**
+ * From about 60 digits a check of a prime costs a millisecond or more (`npm run bench:prime`),
+ * several times the cost of handing it to a worker thread and back; below, inline is cheaper.
+ */
+export const DEFAULT_WORKER_MIN_DIGITS = 60
 
 const CountSchema = (fallback: number, description: string) =>
   Type.Integer({ default: fallback, minimum: 1, maximum: 1_000_000, description })
@@ -23,7 +32,10 @@ export const PrimeConfigSchema = Type.Object({
   PRIME_MAX_DIGITS: CountSchema(DEFAULT_MAX_DIGITS, 'longest number accepted, in digits'),
   PRIME_MAX_BATCH: CountSchema(DEFAULT_MAX_BATCH, 'most numbers in one POST /check'),
   PRIME_MAX_BATCH_DIGITS: CountSchema(DEFAULT_MAX_BATCH_DIGITS, 'most digits in one POST /check, all numbers together'),
-  PRIME_MAX_CONCURRENT_BATCHES: CountSchema(DEFAULT_MAX_CONCURRENT_BATCHES, 'batches in progress at once; more get 503')
+  PRIME_MAX_CONCURRENT_BATCHES: CountSchema(DEFAULT_MAX_CONCURRENT_BATCHES, 'batches in progress at once; more get 503'),
+  PRIME_WORKERS: Type.Integer({ default: DEFAULT_WORKERS, minimum: 1, maximum: 256, description: 'worker threads deciding big numbers' }),
+  PRIME_MAX_QUEUE: Type.Integer({ default: DEFAULT_MAX_QUEUE, minimum: 0, maximum: 1_000_000, description: 'checks waiting for a worker; more get 503' }),
+  PRIME_WORKER_MIN_DIGITS: CountSchema(DEFAULT_WORKER_MIN_DIGITS, 'numbers with at least this many digits are decided in a worker thread')
 })
 
 export type PrimeConfig = Static<typeof PrimeConfigSchema>

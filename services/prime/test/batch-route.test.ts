@@ -81,7 +81,7 @@ describe('POST /check', () => {
 
   it('answers 503 with Retry-After when PRIME_MAX_CONCURRENT_BATCHES batches are in progress', async () => {
     const app = await buildApp({ PRIME_MAX_CONCURRENT_BATCHES: '1' })
-    // Eight 664-digit primes (2^2203-1): long enough that the batch yields to the event loop mid-way.
+    // Eight 664-digit primes (2^2203-1): the batch is still in its worker when the second one arrives.
     const slow = Array.from({ length: 8 }, () => (2n ** 2203n - 1n).toString())
     const first = app.inject({ method: 'POST', url: '/check', payload: { numbers: slow } })
     await new Promise((resolve) => setTimeout(resolve, 0))

@@ -1,28 +1,16 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { HttpError } from '@inference-stack/kit'
 import type { FastifyInstance } from 'fastify'
-import { Histogram } from 'prom-client'
 import type { PrimeConfig } from '../config.js'
-import { CheckInputError, decide, digitsBucket, parseOrThrow, type CheckAnswer, type ParsedNumber } from '../lib/check.js'
+import { CheckInputError, parseOrThrow, type ParsedNumber } from '../lib/check.js'
+import { Rejection } from '../lib/rejections.js'
 import { BatchBodySchema, BatchResultSchema, CheckResultSchema, ErrorSchema, NumberParamsSchema } from '../schemas/check.js'
 
 export interface CheckRoutesOptions { config: PrimeConfig }
 
-/** A batch gives other requests a turn at least this often. */
-const YIELD_EVERY_MS = 20
-const CHECK_BUCKETS = [0.00001, 0.0001, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
-
-/** `GET /check/:number` and `POST /check`. */
+/** `GET /check/:number` and `POST /check`; numbers are decided by `app.checkNumbers` (plugins/pool.ts). */
 export async function checkRoutes (fastify: FastifyInstance, { config }: CheckRoutesOptions) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const duration = new Histogram({
-    name: 'prime_check_duration_seconds',
-    help: 'Time to decide one number, by its digit count.',
-    labelNames: ['digits'] as const,
-    buckets: CHECK_BUCKETS,
-    registers: [app.metrics]
-  })
 
   const parse = (input: string, where = ''): ParsedNumber => {
     try {
@@ -32,20 +20,15 @@ export async function checkRoutes (fastify: FastifyInstance, { config }: CheckRo
       throw err
     }
   }
-  const check = (parsed: ParsedNumber): CheckAnswer => {
-    const answer = decide(parsed)
-    duration.observe({ digits: digitsBucket(answer.digits) }, answer.elapsed_ms / 1000)
-    return answer
-  }
 
   app.get('/check/:number', {
     schema: {
       summary: 'Is this number prime?',
       description: `Exact for every number up to PRIME_MAX_DIGITS (${config.PRIME_MAX_DIGITS}) digits.`,
       params: NumberParamsSchema,
-      response: { 200: CheckResultSchema, 400: ErrorSchema }
+      response: { 200: CheckResultSchema, 400: ErrorSchema, 503: ErrorSchema }
     }
-  }, async (request) => check(parse(request.params.number)))
+  }, async (request) => (await app.checkNumbers([parse(request.params.number)]))[0])
 
   let batchesInFlight = 0
   app.post('/check', {
@@ -80,22 +63,12 @@ export async function checkRoutes (fastify: FastifyInstance, { config }: CheckRo
         `the batch has ${totalDigits} digits in all; the limit is ${config.PRIME_MAX_BATCH_DIGITS} (PRIME_MAX_BATCH_DIGITS)`)
     }
     if (batchesInFlight >= config.PRIME_MAX_CONCURRENT_BATCHES) {
-      throw new HttpError(503, 'PRIME_BUSY',
-        `${batchesInFlight} batches are in progress, the most allowed (PRIME_MAX_CONCURRENT_BATCHES); retry shortly`,
-        { 'retry-after': '1' })
+      throw new Rejection('batches_in_progress', 'PRIME_BUSY',
+        `${batchesInFlight} batches are in progress, the most allowed (PRIME_MAX_CONCURRENT_BATCHES); retry shortly`)
     }
     batchesInFlight++
     try {
-      const results: CheckAnswer[] = []
-      let lastYield = performance.now()
-      for (const number of parsed) {
-        results.push(check(number))
-        if (performance.now() - lastYield > YIELD_EVERY_MS) {
-          await yieldToEventLoop()
-          lastYield = performance.now()
-        }
-      }
-      return { results }
+      return { results: await app.checkNumbers(parsed) }
     } finally {
       batchesInFlight--
     }

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest'
+import { decide, parseOrThrow } from '../src/lib/check.js'
+import { buildApp, labelled } from './helpers.js'
+
+/** A 1000-digit prime (10^999 + 7): a few hundred ms of Baillie-PSW. */
+const BIG_PRIME = (10n ** 999n + 7n).toString()
+/** Mersenne primes of 664 and 687 digits: long enough to keep a worker busy while requests pile up. */
+const M2203 = 2n ** 2203n - 1n
+const M2281 = 2n ** 2281n - 1n
+
+/** What the inline code answers, without the timing. */
+const inline = (n: bigint) => untimed(decide(parseOrThrow(n.toString(), 1000)))
+const untimed = ({ elapsed_ms: _elapsed, ...rest }: { elapsed_ms: number }) => rest
+
+describe('the check worker pool', () => {
+  it('answers /healthz while a 1000-digit check runs in a worker', async () => {
+    const app = await buildApp()
+    const order: string[] = []
+    const big = app.inject(`/check/${BIG_PRIME}`)
+    const checked = labelled(big, 'check', order)
+    // Requests are handled in order: by the time /metrics answers, the check is in a worker.
+    expect((await app.inject('/metrics')).body).toMatch(/prime_workers_busy\{service="prime"\} 1\n/)
+    await Promise.all([checked, labelled(app.inject('/healthz'), 'healthz', order)])
+    expect(order).toEqual(['healthz', 'check'])
+    expect((await big).json()).toMatchObject({ number: BIG_PRIME, is_prime: true, digits: 1000, method: 'baillie-psw' })
+  })
+
+  it('answers 503 PRIME_BUSY with Retry-After beyond PRIME_WORKERS + PRIME_MAX_QUEUE checks and decides the rest', async () => {
+    const app = await buildApp({ PRIME_WORKERS: '1', PRIME_MAX_QUEUE: '2' })
+    // One running, two waiting: the fourth and fifth are refused at once.
+    const numbers = [M2203, M2281, M2203 + 2n, M2281 - 2n, M2203 - 2n]
+    const responses = await Promise.all(numbers.map(async (n) => [n, await app.inject(`/check/${n}`)] as const))
+    const refused = responses.filter(([, res]) => res.statusCode === 503)
+    expect(refused).toHaveLength(2)
+    for (const [, res] of refused) {
+      expect(res.headers['retry-after']).toBe('1')
+      expect(res.json().error.code).toBe('PRIME_BUSY')
+      expect(res.json().error.message).toMatch(/PRIME_WORKERS, PRIME_MAX_QUEUE/)
+    }
+    const answered = responses.filter(([, res]) => res.statusCode === 200)
+    expect(answered).toHaveLength(3)
+    for (const [n, res] of answered) expect(untimed(res.json())).toEqual(inline(n))
+    const metrics = (await app.inject('/metrics')).body
+    expect(metrics).toMatch(/prime_rejected_requests_total\{[^}]*reason="queue_full"[^}]*\} 2\n/)
+    expect(metrics).toMatch(/prime_queue_depth\{service="prime"\} 0\n/)
+  })
+
+  it('answers like the inline code for 2^521-1, 2^607-1 and their neighbours, one by one and in a batch', async () => {
+    const app = await buildApp({ PRIME_WORKER_MIN_DIGITS: '1' })
+    const numbers = [521n, 607n].flatMap((e) => [-3n, -2n, -1n, 1n, 3n].map((d) => 2n ** e + d))
+    for (const n of numbers) expect(untimed((await app.inject(`/check/${n}`)).json())).toEqual(inline(n))
+    const batch = await app.inject({ method: 'POST', url: '/check', payload: { numbers: [...numbers, 97n, 91n, 0n].map(String) } })
+    expect(batch.json().results.map(untimed)).toEqual([...numbers, 97n, 91n, 0n].map(inline))
+    const metrics = (await app.inject('/metrics')).body
+    expect(metrics).toMatch(/prime_checks_total\{[^}]*where="pool"[^}]*\} 23\n/)
+    expect(metrics).not.toMatch(/where="inline"/)
+  })
+
+  it('decides a batch of small numbers inline and a batch with one big number in the pool', async () => {
+    const app = await buildApp({ PRIME_WORKER_MIN_DIGITS: '60' })
+    const post = async (numbers: string[]) => await app.inject({ method: 'POST', url: '/check', payload: { numbers } })
+    expect((await post(['97', '91'])).json().results.map(untimed)).toEqual([inline(97n), inline(91n)])
+    expect((await post(['97', (10n ** 59n).toString()])).json().results.map(untimed)).toEqual([inline(97n), inline(10n ** 59n)])
+    const metrics = (await app.inject('/metrics')).body
+    expect(metrics).toMatch(/prime_checks_total\{[^}]*where="inline"[^}]*\} 2\n/)
+    expect(metrics).toMatch(/prime_checks_total\{[^}]*where="pool"[^}]*\} 2\n/)
+  })
+
+  it('reports its workers in /readyz and /metrics', async () => {
+    const app = await buildApp({ PRIME_WORKERS: '2' })
+    expect((await app.inject('/readyz')).json()).toEqual({ status: 'ready', checks: { 'prime-pool': 'ok' } })
+    expect((await app.inject('/metrics')).body).toMatch(/prime_workers_alive\{service="prime"\} 2\n/)
+  })
+
+  it('lets a running check finish on close and answers the queued ones 503 PRIME_SHUTTING_DOWN', async () => {
+    const app = await buildApp({ PRIME_WORKERS: '1' })
+    const order: string[] = []
+    const running = app.inject(`/check/${BIG_PRIME}`)
+    const queued = app.inject(`/check/${M2203}`)
+    // Answered once both checks above have reached the pool: requests are handled in order.
+    await app.inject('/healthz')
+    const metrics = (await app.inject('/metrics')).body
+    expect(metrics).toMatch(/prime_workers_busy\{service="prime"\} 1\n/)
+    expect(metrics).toMatch(/prime_queue_depth\{service="prime"\} 1\n/)
+    await Promise.all([labelled(running, 'check', order), labelled(app.close(), 'close', order)])
+    expect(order).toEqual(['check', 'close'])
+    expect((await running).json()).toMatchObject({ number: BIG_PRIME, is_prime: true })
+    const refused = await queued
+    expect(refused.statusCode).toBe(503)
+    expect(refused.headers['retry-after']).toBe('1')
+    expect(refused.json().error.code).toBe('PRIME_SHUTTING_DOWN')
+  })
+
+  it('replaces a worker that dies mid-check and answers that check 503 PRIME_WORKER_FAILED', async () => {
+    const app = await buildApp({ PRIME_WORKERS: '1' }, new URL('./fixtures/dying-check-worker.ts', import.meta.url))
+    const fatal = await app.inject(`/check/666${'1'.repeat(60)}`)
+    expect(fatal.statusCode).toBe(503)
+    expect(fatal.headers['retry-after']).toBe('1')
+    expect(fatal.json().error).toMatchObject({ code: 'PRIME_WORKER_FAILED' })
+    expect(fatal.json().error.message).toMatch(/exit code 70/)
+    // The next check waits for the replacement worker, then gets its answer.
+    const next = await app.inject(`/check/${M2203}`)
+    expect(untimed(next.json())).toEqual(inline(M2203))
+    expect((await app.inject('/readyz')).statusCode).toBe(200)
+    expect((await app.inject('/metrics')).body).toMatch(/prime_rejected_requests_total\{[^}]*reason="worker_failed"[^}]*\} 1\n/)
+  })
+})
