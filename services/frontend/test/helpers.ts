@@ -1,4 +1,8 @@
 import { execFileSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadConfig } from '@inference-stack/kit'
 import Fastify, { type FastifyInstance } from 'fastify'
@@ -8,9 +12,14 @@ import { PrimeConfigSchema } from '../../prime/src/config.js'
 import app from '../src/app.js'
 import { FrontendConfigSchema } from '../src/config.js'
 
-/** Builds services/frontend/dist/public, as `npm run build` does. */
-export function buildPage (): void {
-  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/build-page.mjs', import.meta.url))], { stdio: 'pipe' })
+/**
+ * Builds the page as `npm run build` does, into a fresh temporary directory (pass it as
+ * PUBLIC_DIR), so test files running in parallel never read a half-written bundle.
+ */
+export function buildPage (): { dir: string, remove: () => Promise<void> } {
+  const dir = mkdtempSync(join(tmpdir(), 'frontend-page-'))
+  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/build-page.mjs', import.meta.url)), '--outdir', dir], { stdio: 'pipe' })
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) }
 }
 
 /** Starts the frontend on port 0 with the given environment; closes it when the test ends. */

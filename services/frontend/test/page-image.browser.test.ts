@@ -18,15 +18,19 @@ async function predictions (page: Page): Promise<Array<{ label: string, pct: num
 
 describe.skipIf(!chromiumFound())('the image section in Chromium, with the real classifier', () => {
   let browser: Browser
+  let built: ReturnType<typeof buildPage>
   let url: string
   beforeAll(async () => {
-    buildPage()
+    built = buildPage()
     browser = await launchBrowser()
   })
-  afterAll(async () => { await browser?.close() })
+  afterAll(async () => {
+    await browser?.close()
+    await built?.remove()
+  })
 
   it('classifies a photo chosen with the file picker and shows the top 5 with bars and timings', async () => {
-    ({ url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await startClassifier() }))
+    ({ url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await startClassifier(), PUBLIC_DIR: built.dir }))
     const { page, problems } = await openPage(browser, url)
     await page.locator('#classifier-status').filter({ hasText: 'mobilenetv2-12-int8 on CPU' }).waitFor()
 
@@ -47,7 +51,7 @@ describe.skipIf(!chromiumFound())('the image section in Chromium, with the real 
   })
 
   it('classifies a PNG dropped onto the drop zone, and explains a file that is not an image', async () => {
-    ({ url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await startClassifier() }))
+    ({ url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await startClassifier(), PUBLIC_DIR: built.dir }))
     const { page } = await openPage(browser, url, { width: 390, height: 844 })
     const png = (await readFile(join(IMAGES_DIR, 'king-penguin-alpha.png'))).toString('base64')
 
@@ -72,7 +76,7 @@ describe.skipIf(!chromiumFound())('the image section in Chromium, with the real 
   })
 
   it('shows the classifier’s 400 for a truncated JPEG in words', async () => {
-    ({ url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await startClassifier() }))
+    ({ url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await startClassifier(), PUBLIC_DIR: built.dir }))
     const { page } = await openPage(browser, url)
     const jpeg = await readFile(join(IMAGES_DIR, 'daisy.jpg'))
     await page.setInputFiles('#image-input', { name: 'daisy-cut.jpg', mimeType: 'image/jpeg', buffer: jpeg.subarray(0, 4000) })

@@ -1,13 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { buildPage, refusedUrl, startFrontend } from './helpers.js'
 
-const down = async () => ({ PRIME_URL: await refusedUrl(), CLASSIFIER_URL: await refusedUrl() })
-
 describe('page and security headers', () => {
-  beforeAll(() => buildPage())
+  let page: ReturnType<typeof buildPage>
+  beforeAll(() => { page = buildPage() })
+  afterAll(() => page.remove())
+  const down = async () => ({ PRIME_URL: await refusedUrl(), CLASSIFIER_URL: await refusedUrl(), PUBLIC_DIR: page.dir })
 
   it('serves the built page at / with a strict CSP and the bundled script', async () => {
     const { url } = await startFrontend(await down())

@@ -11,14 +11,18 @@ async function check (page: Page, number: string, expected: string): Promise<voi
 
 describe.skipIf(!chromiumFound())('the page in Chromium', () => {
   let browser: Browser
+  let built: ReturnType<typeof buildPage>
   beforeAll(async () => {
-    buildPage()
+    built = buildPage()
     browser = await launchBrowser()
   })
-  afterAll(async () => { await browser?.close() })
+  afterAll(async () => {
+    await browser?.close()
+    await built?.remove()
+  })
 
   it('checks 97, 2^89-1 and 91 through the real prime service and shows the right answers', async () => {
-    const { url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await refusedUrl() })
+    const { url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await refusedUrl(), PUBLIC_DIR: built.dir })
     const { page, problems } = await openPage(browser, url)
 
     await check(page, '97', '97 is prime')
@@ -34,7 +38,7 @@ describe.skipIf(!chromiumFound())('the page in Chromium', () => {
   })
 
   it('explains bad input in words and fits a phone screen', async () => {
-    const { url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await refusedUrl() })
+    const { url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await refusedUrl(), PUBLIC_DIR: built.dir })
     const { page } = await openPage(browser, url, { width: 390, height: 844 })
 
     await page.fill('#prime-input', '12a')
