@@ -25,6 +25,7 @@ export const security = fp(async function security (app: FastifyInstance) {
         frameAncestors: ["'none'"]
       }
     },
+    xFrameOptions: { action: 'deny' },
     // Served over plain HTTP on a LAN or localhost; TLS, if any, ends in front of it.
     strictTransportSecurity: false
   })
