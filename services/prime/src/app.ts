@@ -2,6 +2,7 @@ import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import { errorBody, health, installErrorHandling, metrics, openapi } from '@inference-stack/kit'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import type { PrimeConfig } from './config.js'
+import { drain } from './plugins/drain.js'
 import { pool } from './plugins/pool.js'
 import { checkRoutes } from './routes/check.js'
 
@@ -37,6 +38,7 @@ export default async function app (app: FastifyInstance, { config, workerEntry }
   await app.register(metrics, { service: 'prime' })
   installErrorHandling(app, 'PRIME')
   await app.register(health)
+  await app.register(drain)
   await app.register(pool, { config, workerEntry })
   await app.register(checkRoutes, { config })
 }
