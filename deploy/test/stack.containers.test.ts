@@ -1,7 +1,7 @@
 import { cpus } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { classifierCpus, MODELS_SOURCE, requireDocker, requireTestModel, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
-import { freePort, SwarmStack } from './containers/swarm-stack.js'
+import { classifierCpus, docker, MODELS_SOURCE, requireDocker, requireTestModel, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
+import { freePort, SingleNodeSwarm, SwarmStack } from './containers/swarm-stack.js'
 import { postImage } from './containers/upload.js'
 
 const stack = new SwarmStack(`inference-stack-test-${process.pid}`, ['deploy/stack.yaml', 'deploy/test/containers/stack.models-from-dir.yaml'], {
@@ -10,6 +10,7 @@ const stack = new SwarmStack(`inference-stack-test-${process.pid}`, ['deploy/sta
   CLASSIFIER_CPUS: classifierCpus(cpus().length),
   IMAGE_TAG: TEST_IMAGE_TAG
 })
+const swarm = new SingleNodeSwarm()
 let base = ''
 
 /** Run inside the frontend's container: every address `prime` resolves to, and what each answers. */
@@ -22,11 +23,19 @@ const ASK_EVERY_PRIME = `require('node:dns').promises.lookup('prime', { all: tru
   console.log(JSON.stringify(out))
 })`
 
+beforeAll(async () => {
+  await requireDocker()
+  requireTestModel()
+  await run('docker', ['compose', '-f', 'compose.yaml', 'build'], { IMAGE_TAG: TEST_IMAGE_TAG })
+  await swarm.join()
+})
+
+afterAll(async () => {
+  await swarm.leave()
+})
+
 describe('deploy/stack.yaml on a single-node swarm', () => {
   beforeAll(async () => {
-    await requireDocker()
-    requireTestModel()
-    await run('docker', ['compose', '-f', 'compose.yaml', 'build'], { IMAGE_TAG: TEST_IMAGE_TAG })
     const port = await freePort()
     await stack.up({ FRONTEND_PORT: String(port) })
     base = `http://127.0.0.1:${port}`
@@ -69,3 +78,31 @@ describe('deploy/stack.yaml on a single-node swarm', () => {
     expect(await stack.leftovers()).toEqual({ containers: [], networks: [], volumes: [] })
   })
 })
+
+describe('deploy/stack.gpu.yaml on a single-node swarm', () => {
+  const gpuStack = new SwarmStack(`inference-stack-gpu-test-${process.pid}`, ['deploy/stack.yaml', 'deploy/stack.gpu.yaml'], {
+    IMAGE_TAG: TEST_IMAGE_TAG
+  })
+
+  afterAll(async () => {
+    await gpuStack.down()
+  })
+
+  it('asks swarm for one NVIDIA GPU per classifier task, on nodes labelled gpu=true', async () => {
+    await gpuStack.up({ FRONTEND_PORT: String(await freePort()) })
+    // This node has no GPU: the task stays pending, the service spec is what is checked.
+    const { Spec: spec } = await docker.getService(`${gpuStack.name}_classifier`).inspect() as { Spec: GpuServiceSpec }
+    expect(spec.TaskTemplate.Resources.Reservations.GenericResources).toEqual([{ DiscreteResourceSpec: { Kind: 'NVIDIA-GPU', Value: 1 } }])
+    expect(spec.TaskTemplate.Placement.Constraints).toEqual(['node.labels.gpu == true'])
+    expect(spec.TaskTemplate.ContainerSpec.Image).toBe(`inference-stack/classifier:${TEST_IMAGE_TAG}-gpu`)
+    expect(spec.TaskTemplate.ContainerSpec.Env).toEqual(expect.arrayContaining(['EXECUTION_PROVIDER=cuda', 'MODEL=resnet50-v1-12']))
+  })
+})
+
+interface GpuServiceSpec {
+  TaskTemplate: {
+    ContainerSpec: { Image: string, Env: string[] }
+    Placement: { Constraints: string[] }
+    Resources: { Reservations: { GenericResources: unknown[] } }
+  }
+}

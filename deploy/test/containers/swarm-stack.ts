@@ -21,17 +21,43 @@ export async function freePort (): Promise<number> {
 }
 
 /**
- * A stack deployed with `docker stack deploy` on a single-node swarm. When the
- * engine is not in a swarm, `up` creates one and `down` leaves it again, so the
- * machine ends as it started.
+ * The engine as a single-node swarm for the tests of one file: `join` creates
+ * the swarm when there is none, `leave` leaves it again (once, at the end:
+ * leaving a swarm seconds after creating it can strand its ingress network).
  */
+export class SingleNodeSwarm {
+  #started = false
+  #hadGatewayBridge = true
+
+  async join (): Promise<void> {
+    if (await swarmState() !== 'inactive') return
+    this.#hadGatewayBridge = await networkExists('docker_gwbridge')
+    await run('docker', ['swarm', 'init', '--advertise-addr', '127.0.0.1', '--listen-addr', '127.0.0.1:2377'])
+    this.#started = true
+    await waitFor('the swarm ingress network', async () => await networkExists('ingress') ? true : undefined, 60_000)
+  }
+
+  async leave (): Promise<void> {
+    if (!this.#started) return
+    this.#started = false
+    await run('docker', ['swarm', 'leave', '--force'])
+    await waitFor('the ingress network to go', async () => await networkExists('ingress') ? undefined : true, 60_000)
+    // The bridge keeps the ingress sandbox's endpoint for a moment after the leave.
+    if (!this.#hadGatewayBridge) {
+      await waitFor('docker_gwbridge to be removable', async () => {
+        if (await networkExists('docker_gwbridge')) await docker.getNetwork('docker_gwbridge').remove()
+        return true
+      }, 60_000)
+    }
+  }
+}
+
+/** A stack deployed with `docker stack deploy` on a swarm the engine is already part of. */
 export class SwarmStack {
   readonly name: string
   readonly #files: string[]
   readonly #env: Record<string, string>
   #deployed = false
-  #startedSwarm = false
-  #hadGatewayBridge = true
 
   constructor (name: string, files: string[], env: Record<string, string>) {
     this.name = name
@@ -40,11 +66,6 @@ export class SwarmStack {
   }
 
   async up (env: Record<string, string> = {}): Promise<void> {
-    if (await swarmState() === 'inactive') {
-      this.#hadGatewayBridge = await networkExists('docker_gwbridge')
-      await run('docker', ['swarm', 'init', '--advertise-addr', '127.0.0.1', '--listen-addr', '127.0.0.1:2377'])
-      this.#startedSwarm = true
-    }
     this.#deployed = true
     await run('docker', ['stack', 'deploy', '--resolve-image', 'never', ...this.#files.flatMap((f) => ['-c', f]), this.name], { ...this.#env, ...env })
   }
@@ -62,9 +83,10 @@ export class SwarmStack {
     }, 300_000)
   }
 
-  /** `docker stack rm`, then the stack's volumes (which swarm keeps), then the swarm if `up` created it. */
+  /** `docker stack rm`, then the stack's volumes, which swarm keeps. */
   async down (): Promise<void> {
     if (!this.#deployed) return
+    this.#deployed = false
     const label = `com.docker.stack.namespace=${this.name}`
     await run('docker', ['stack', 'rm', this.name])
     await waitFor(`the containers and networks of stack ${this.name} to go`, async () => {
@@ -72,12 +94,6 @@ export class SwarmStack {
       return left.containers.length === 0 && left.networks.length === 0 ? true : undefined
     })
     for (const volume of (await leftovers(label)).volumes) await docker.getVolume(volume).remove()
-    if (this.#startedSwarm) {
-      await run('docker', ['swarm', 'leave', '--force'])
-      if (!this.#hadGatewayBridge && await networkExists('docker_gwbridge')) await docker.getNetwork('docker_gwbridge').remove()
-      this.#startedSwarm = false
-    }
-    this.#deployed = false
   }
 
   async leftovers (): Promise<Awaited<ReturnType<typeof leftovers>>> {
