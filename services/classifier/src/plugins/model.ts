@@ -34,11 +34,22 @@ declare module 'fastify' {
   interface FastifyInstance { classifier: ClassifierModel }
 }
 
-async function warmUp (sessions: ModelSession[], itemShape: number[], maxBatch: number): Promise<void> {
+/**
+ * Batch sizes to run once before serving. CUDA (cuDNN) picks algorithms per new
+ * input shape, so there every size runs; the CPU provider has no per-shape
+ * tuning, so powers of two and the largest size (which grows the memory arena) suffice.
+ */
+export function warmUpSizes (provider: ExecutionProvider, maxBatch: number): number[] {
+  if (provider === 'cuda') return Array.from({ length: maxBatch }, (_, i) => i + 1)
+  const sizes = new Set<number>([maxBatch])
+  for (let n = 1; n < maxBatch; n *= 2) sizes.add(n)
+  return [...sizes].sort((a, b) => a - b)
+}
+
+async function warmUp (sessions: ModelSession[], itemShape: number[], sizes: number[]): Promise<void> {
   const itemSize = itemShape.reduce((a, b) => a * b, 1)
   await Promise.all(sessions.map(async (session) => {
-    // Each new input shape is slow once (cuDNN picks algorithms per shape), so run them all before serving.
-    for (let n = 1; n <= maxBatch; n++) await session.run(new Float32Array(n * itemSize), [n, ...itemShape])
+    for (const n of sizes) await session.run(new Float32Array(n * itemSize), [n, ...itemShape])
   }))
 }
 
@@ -80,10 +91,11 @@ export const model = fp(async function model (app: FastifyInstance, { config }: 
 
   let ready = false
   let warmError: Error | undefined
-  const warmedUp = warmUp(sessions, itemShape, config.MAX_BATCH_SIZE).then(() => {
+  const sizes = warmUpSizes(first.provider, config.MAX_BATCH_SIZE)
+  const warmedUp = warmUp(sessions, itemShape, sizes).then(() => {
     batcher.start()
     ready = true
-    app.log.info({ batchSizes: `1..${config.MAX_BATCH_SIZE}` }, 'model warmed up; ready')
+    app.log.info({ batchSizes: sizes }, 'model warmed up; ready')
   }, (err: Error) => {
     warmError = err
     app.log.error({ err }, 'model warm-up failed')
