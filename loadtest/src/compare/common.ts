@@ -6,6 +6,11 @@ import { DEFAULT_CONNECTIONS, measure } from '../measure.js'
 import { RESULTS_DIR, TABLE_PATH } from '../paths.js'
 import { appendRows, type LoadResult, type MachineInfo } from '../result.js'
 
+/** Rounds interleave the targets (A B C, A B C...), so a burst of other work on a shared machine hits all of them. */
+export const DEFAULT_ROUNDS = 3
+export const DEFAULT_ROUND_SEC = 5
+export const DEFAULT_WARMUP_SEC = 2
+
 export interface Target {
   name: string
   url: string
@@ -14,7 +19,7 @@ export interface Target {
   pids: Record<string, number>
 }
 
-export interface CompareArgs { durationSec: number, warmupSec: number, connections: number, quiet: boolean }
+export interface CompareArgs { durationSec: number, warmupSec: number, connections: number, rounds: number, quiet: boolean }
 
 /** Ratios of one comparison run, with the targets the issue sets for them. */
 export interface Ratio { name: string, value: number, target?: string, met?: boolean }
@@ -24,7 +29,10 @@ export interface Comparison {
   startedAt: string
   machine: MachineInfo
   ratios: Ratio[]
+  /** Per target, the round with the median figure: what the ratios are computed from. */
   results: LoadResult[]
+  /** Every round of every target, in the order they ran. */
+  rounds: LoadResult[]
 }
 
 export function compareArgs (defaults: Partial<CompareArgs> = {}): CompareArgs {
@@ -33,40 +41,60 @@ export function compareArgs (defaults: Partial<CompareArgs> = {}): CompareArgs {
       duration: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
+      rounds: { type: 'string' },
       quiet: { type: 'boolean' }
     }
   })
   const num = (v: string | undefined, fallback: number): number => v === undefined ? fallback : Number(v)
   return {
-    durationSec: num(values.duration, defaults.durationSec ?? 10),
-    warmupSec: num(values.warmup, defaults.warmupSec ?? 3),
+    durationSec: num(values.duration, defaults.durationSec ?? DEFAULT_ROUND_SEC),
+    warmupSec: num(values.warmup, defaults.warmupSec ?? DEFAULT_WARMUP_SEC),
+    rounds: Math.max(1, num(values.rounds, defaults.rounds ?? DEFAULT_ROUNDS)),
     connections: num(values.connections, defaults.connections ?? DEFAULT_CONNECTIONS),
     quiet: values.quiet ?? false
   }
 }
 
-/** Measures each target in turn with the same settings. */
+export interface TargetRuns {
+  /** Per target, the round with the median req/s (closed loop) or median p50 (open loop). */
+  median: Record<string, LoadResult>
+  all: LoadResult[]
+}
+
+function medianOf (runs: LoadResult[], key: (r: LoadResult) => number): LoadResult {
+  const sorted = [...runs].sort((a, b) => key(a) - key(b))
+  return sorted[Math.floor((sorted.length - 1) / 2)] as LoadResult
+}
+
+/** Measures every target with the same settings, in interleaved rounds. */
 export async function runTargets (
   label: string, targets: Target[], args: CompareArgs, mode: { rate?: number, generator?: LoadResult['generator'] } = {}
-): Promise<Record<string, LoadResult>> {
-  const out: Record<string, LoadResult> = {}
-  for (const t of targets) {
-    out[t.name] = await measure({
-      scenario: `${label}:${t.name}`,
-      url: t.url,
-      via: 'direct',
-      requests: [{ method: 'GET', path: t.path }],
-      mode: mode.rate === undefined ? 'closed' : 'open',
-      connections: mode.rate === undefined ? args.connections : 64,
-      rate: mode.rate,
-      generator: mode.generator,
-      durationSec: args.durationSec,
-      warmupSec: args.warmupSec,
-      pids: t.pids,
-      quiet: args.quiet
-    })
+): Promise<TargetRuns> {
+  const byTarget = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]))
+  const all: LoadResult[] = []
+  for (let round = 1; round <= args.rounds; round++) {
+    for (const t of targets) {
+      if (!args.quiet) process.stderr.write(`${label}: round ${round}/${args.rounds}, ${t.name}\n`)
+      const r = await measure({
+        scenario: `${label}:${t.name}`,
+        url: t.url,
+        via: 'direct',
+        requests: [{ method: 'GET', path: t.path }],
+        mode: mode.rate === undefined ? 'closed' : 'open',
+        connections: mode.rate === undefined ? args.connections : 64,
+        rate: mode.rate,
+        generator: mode.generator,
+        durationSec: args.durationSec,
+        warmupSec: args.warmupSec,
+        pids: t.pids,
+        quiet: true
+      })
+      byTarget.get(t.name)?.push(r)
+      all.push(r)
+    }
   }
-  return out
+  const key = mode.rate === undefined ? (r: LoadResult) => r.requestsPerSec : (r: LoadResult) => r.latencyMs.p50
+  return { median: Object.fromEntries([...byTarget].map(([name, runs]) => [name, medianOf(runs, key)])), all }
 }
 
 const pad = (s: string, n: number): string => s.padEnd(n)
@@ -100,8 +128,11 @@ export async function writeComparison (c: Omit<Comparison, 'machine'>): Promise<
   const full: Comparison = { ...c, machine: machineInfo() }
   const file = join(dir, `${c.comparison}-${c.startedAt.replace(/[:.]/g, '-')}.json`)
   await writeFile(file, JSON.stringify(full, null, 2) + '\n')
-  await appendRows(c.results, TABLE_PATH)
+  await appendRows(c.results, TABLE_PATH) // the medians only; every round is in the JSON
   return file
 }
+
+/** A process's CPU seconds per request in a result (0 when it was not sampled). */
+export const cpuPerRequest = (r: LoadResult | undefined, service: string): number => r?.services[service]?.cpuSecondsPerRequest ?? 0
 
 export const ratio = (a: number, b: number): number => b === 0 ? 0 : Math.round(a / b * 100) / 100

@@ -2,7 +2,7 @@ import { stopChildrenOnSignal } from '../child.js'
 import { startFlaskDev, startGunicorn, type Baseline } from '../baselines.js'
 import type { LoadResult } from '../result.js'
 import { startStack } from '../stack.js'
-import { compareArgs, printRatios, printResults, ratio, runTargets, writeComparison, type Ratio, type Target } from './common.js'
+import { compareArgs, cpuPerRequest as cpu, printRatios, printResults, ratio, runTargets, writeComparison, type Ratio, type Target } from './common.js'
 
 /** The issue's targets: ours against the Flask dev server, per number. */
 const TARGETS: Record<string, number> = { 1000000007: 10, 97: 3 }
@@ -22,6 +22,7 @@ async function main (): Promise<void> {
     const gunicorn = await startGunicorn()
     baselines.push(gunicorn)
     const ratios: Ratio[] = []
+    const medians: LoadResult[] = []
     const all: LoadResult[] = []
     for (const [n, minRatio] of Object.entries(TARGETS)) {
       const targets: Target[] = [
@@ -30,18 +31,22 @@ async function main (): Promise<void> {
         { name: 'gunicorn', url: gunicorn.url, path: `/check/${n}`, pids: { gunicorn: gunicorn.child.pid } }
       ]
       // undici for all three: the Python servers close every connection, which autocannon mis-measures.
-      const results = await runTargets(`flask-${n}`, targets, args, { generator: 'undici' })
-      printResults(`n = ${n}, closed loop, ${args.connections} connections, ${args.durationSec} s each`, results)
+      const runs = await runTargets(`flask-${n}`, targets, args, { generator: 'undici' })
+      const results = runs.median
+      printResults(`n = ${n}, closed loop, ${args.connections} connections, ${args.durationSec} s each, median of ${args.rounds} rounds`, results)
       const rps = (name: string): number => results[name]?.requestsPerSec ?? 0
       const vsDev = ratio(rps('prime'), rps('flask-dev'))
       ratios.push(
         { name: `n=${n}: prime / flask dev server`, value: vsDev, target: `>= ${minRatio}`, met: vsDev >= minRatio },
-        { name: `n=${n}: prime / gunicorn`, value: ratio(rps('prime'), rps('gunicorn')) }
+        { name: `n=${n}: prime / gunicorn`, value: ratio(rps('prime'), rps('gunicorn')) },
+        // CPU per request moves less than req/s when other work competes for the cores.
+        { name: `n=${n}: CPU per request, flask dev server / prime`, value: ratio(cpu(results['flask-dev'], 'flask-dev'), cpu(results.prime, 'prime')) }
       )
-      all.push(...Object.values(results))
+      medians.push(...Object.values(results))
+      all.push(...runs.all)
     }
     printRatios(ratios)
-    const file = await writeComparison({ comparison: 'compare-flask', startedAt, ratios, results: all })
+    const file = await writeComparison({ comparison: 'compare-flask', startedAt, ratios, results: medians, rounds: all })
     console.log(`\nwritten to ${file}`)
   } finally {
     for (const b of baselines) await b.stop()
