@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
-import { extname, join } from 'node:path'
+import { extname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import sharp from 'sharp'
 import { configureSharp } from '../src/lib/preprocess.js'
@@ -22,7 +22,8 @@ const { values: flags } = parseArgs({
     'pipeline-concurrency': { type: 'string', default: '2,4' },
     concurrency: { type: 'string', default: '2,4,8,16' },
     env: { type: 'string', multiple: true, default: [] },
-    tsx: { type: 'boolean', default: false }
+    tsx: { type: 'boolean', default: false },
+    server: { type: 'string' }
   }
 })
 const settings: BenchSettings = {
@@ -34,7 +35,7 @@ const settings: BenchSettings = {
   pipelineConcurrency: numbers(flags['pipeline-concurrency']),
   httpConcurrency: numbers(flags.concurrency),
   serviceEnv: Object.fromEntries(flags.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
-  compiled: !flags.tsx
+  server: flags.server ? { entry: resolve(flags.server) } : flags.tsx ? 'tsx' : 'compiled'
 }
 
 async function loadPhotos (): Promise<Photo[]> {
@@ -62,7 +63,7 @@ const report: BenchReport = {
     loadavgBefore,
     loadavgAfter: loadavg()
   },
-  settings: { server: settings.compiled ? 'dist/server.js' : 'src/server.ts (tsx)', threads: settings.threads, durationS: settings.seconds, rounds: settings.rounds, photos: photos.map((p) => p.name), serviceEnv: settings.serviceEnv },
+  settings: { server: typeof settings.server === 'object' ? settings.server.entry : settings.server === 'tsx' ? 'src/server.ts (tsx)' : 'dist/server.js', threads: settings.threads, durationS: settings.seconds, rounds: settings.rounds, photos: photos.map((p) => p.name), serviceEnv: settings.serviceEnv },
   models
 }
 console.log(`\n${markdown(report)}`)

@@ -73,8 +73,8 @@ export async function pipelineLoop (session: ModelSession, photos: Buffer[], opt
 
   const producer = async (): Promise<void> => {
     while (!state.stop && state.failure === undefined) {
-      // Keep at most two batches ready: the pipeline, not an ever-growing queue.
-      while (ready.length >= 2 * batchSize && !state.stop) await new Promise<void>((resolve) => waiting.push(resolve))
+      // One batch waiting while one runs keeps the session busy; more would only add latency.
+      while (ready.length >= batchSize && !state.stop) await new Promise<void>((resolve) => waiting.push(resolve))
       if (state.stop) return
       const start = performance.now()
       try {

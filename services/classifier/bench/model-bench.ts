@@ -22,8 +22,8 @@ export interface BenchSettings {
   httpConcurrency: number[]
   /** Extra environment for the classifier (e.g. MAX_QUEUE_DELAY_MS=2). */
   serviceEnv: Record<string, string>
-  /** Run the service from dist/ (as in production) instead of its sources under tsx. */
-  compiled: boolean
+  /** dist/server.js (as in production), the sources under tsx, or another build's entry (to compare a change). */
+  server: 'compiled' | 'tsx' | { entry: string }
 }
 
 /**
@@ -43,7 +43,7 @@ export async function benchModel (name: string, photos: Photo[], s: BenchSetting
   const session = await ModelSession.create({ modelPath: model.path, executionProvider: 'cpu', intraOpThreads: s.threads })
   const svc = await ServiceProcess.start({
     MODEL: name, MODELS_DIR: modelsDir, MODEL_CACHE_DIR: DEFAULT_CACHE_DIR, INTRA_OP_THREADS: String(s.threads), ...s.serviceEnv
-  }, s.compiled).catch(async (err: unknown) => { await session.close(); throw err })
+  }, s.server).catch(async (err: unknown) => { await session.close(); throw err })
   try {
     const sweepS = Math.max(2, s.seconds * 0.6)
     const raw = (batchSize: number, seconds: number): Promise<Measurement> => rawLoop(session, tensors, batchSize, seconds)

@@ -26,7 +26,7 @@ export function memoryOf (pid: number): { rssMB: number, hwmMB: number } | undef
   }
 }
 
-/** The real classifier server as a child process: src/server.ts under tsx, or dist/server.js when `compiled`. */
+/** The real classifier server as a child process: dist/server.js, src/server.ts under tsx, or another build's entry. */
 export class ServiceProcess {
   readonly #child: ChildProcess
   readonly #stderr: string[] = []
@@ -43,9 +43,10 @@ export class ServiceProcess {
   get pid (): number { return this.#child.pid! }
 
   /** Starts the server and resolves once /readyz answers 200 (model loaded and warmed up). */
-  static async start (env: Record<string, string>, compiled = false): Promise<ServiceProcess> {
+  static async start (env: Record<string, string>, server: 'compiled' | 'tsx' | { entry: string } = 'compiled'): Promise<ServiceProcess> {
     const port = await freePort()
-    const child = spawn(process.execPath, compiled ? [COMPILED] : ['--import', 'tsx', SOURCE], {
+    const args = server === 'tsx' ? ['--import', 'tsx', SOURCE] : [server === 'compiled' ? COMPILED : server.entry]
+    const child = spawn(process.execPath, args, {
       env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', EXECUTION_PROVIDER: 'cpu', ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe']
     })

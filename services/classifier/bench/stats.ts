@@ -42,12 +42,12 @@ export class Recorder {
 
   /**
    * Waits `seconds`, then on until `minCount` images have completed (at most
-   * 4 x `seconds` in all): a window holding one or two slow batches says little.
+   * 2 x `seconds` in all): a window holding one or two slow batches says little.
    */
   async window (seconds: number, minCount: number): Promise<Measurement> {
     const t0 = performance.now()
     await sleep(seconds * 1000)
-    while (this.count < minCount && performance.now() - t0 < seconds * 4000) await sleep(50)
+    while (this.count < minCount && performance.now() - t0 < seconds * 2000) await sleep(50)
     return this.finish()
   }
 
