@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest'
-import { buildApp } from './helpers.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { buildApp, closeSharedApps, sharedApp } from './helpers.js'
 
 const post = async (body: unknown, env: Record<string, string> = {}) => {
-  const app = await buildApp(env)
+  const app = await sharedApp(env)
   return await app.inject({ method: 'POST', url: '/check', payload: body as object })
 }
+
+afterAll(closeSharedApps)
 
 describe('POST /check', () => {
   it('answers every number in input order with the same objects as GET', async () => {

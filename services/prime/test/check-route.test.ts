@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest'
-import { buildApp } from './helpers.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { buildApp, closeSharedApps, sharedApp } from './helpers.js'
 
 const get = async (path: string, env: Record<string, string> = {}) => {
-  const app = await buildApp(env)
+  const app = await sharedApp(env)
   return await app.inject({ method: 'GET', url: path })
 }
+
+afterAll(closeSharedApps)
 
 describe('GET /check/:number', () => {
   it('answers 97 is prime with the workshop keys number and is_prime', async () => {
