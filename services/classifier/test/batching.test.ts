@@ -43,19 +43,19 @@ describe('dynamic batching through the HTTP API', () => {
     const app = await buildApp({ MAX_BATCH_SIZE: '32', MAX_QUEUE_DELAY_MS: '300' })
     const url = await app.listen({ port: 0, host: '127.0.0.1' })
     const image = photo('giant-panda.jpg').toString('base64')
-    let done = false
+    const state = { done: false }
     const infer = app.inject({
       method: 'POST',
       url: '/v2/models/mobilenetv2-12-int8/infer',
       payload: { inputs: [{ name: 'input', datatype: 'BYTES', shape: [16], data: Array(16).fill(image) }] }
-    }).finally(() => { done = true })
+    }).finally(() => { state.done = true })
     // Queued, then gone to the worker: probe until the batch is back.
-    while (!done && app.classifier.batcher.depth === 0) await new Promise((resolve) => setImmediate(resolve))
-    while (!done && app.classifier.batcher.depth > 0) await new Promise((resolve) => setImmediate(resolve))
+    while (!state.done && app.classifier.batcher.depth === 0) await new Promise((resolve) => setImmediate(resolve))
+    while (!state.done && app.classifier.batcher.depth > 0) await new Promise((resolve) => setImmediate(resolve))
     let answered = 0
-    while (!done) {
+    while (!state.done) {
       const res = await fetch(`${url}/healthz`)
-      if (!done && res.status === 200) answered++
+      if (!state.done && res.status === 200) answered++
     }
     expect((await infer).statusCode).toBe(200)
     expect(await histogramMean(app, 'classifier_batch_size')).toEqual({ sum: 16, count: 1 })
@@ -67,7 +67,7 @@ describe('shutdown', () => {
   it('drains queued requests before closing', async () => {
     const app = await buildApp({ MAX_BATCH_SIZE: '16', MAX_QUEUE_DELAY_MS: '500' })
     const url = await app.listen({ port: 0, host: '127.0.0.1' })
-    const image = photo('siamese-cat.jpg')
+    const image = new Uint8Array(photo('siamese-cat.jpg'))
     const pending = Array.from({ length: 6 }, async () => {
       const res = await fetch(`${url}/classify`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: image })
       return { status: res.status, body: await res.json() as ClassifyBody }

@@ -42,7 +42,7 @@ describe('POST /classify', () => {
     const app = await buildApp()
     const url = await app.listen({ port: 0, host: '127.0.0.1' })
     const form = new FormData()
-    form.append('image', new Blob([photo('daisy.jpg')], { type: 'image/jpeg' }), 'daisy.jpg')
+    form.append('image', new Blob([new Uint8Array(photo('daisy.jpg'))], { type: 'image/jpeg' }), 'daisy.jpg')
     const res = await fetch(`${url}/classify?topk=3`, { method: 'POST', body: form })
     expect(res.status).toBe(200)
     const body = await res.json() as ClassifyBody

@@ -1,10 +1,10 @@
-import sharp from 'sharp'
+import sharp, { type Sharp } from 'sharp'
 import { photo } from './helpers.js'
 
 /** Variants of one real photo in every format and pixel layout the classifier must take. */
 export async function photoVariants (name: string): Promise<Record<string, { body: Buffer, type: string }>> {
   const src = photo(name)
-  const img = (): sharp.Sharp => sharp(src)
+  const img = (): Sharp => sharp(src)
   return {
     'grayscale JPEG': { body: await img().grayscale().jpeg().toBuffer(), type: 'image/jpeg' },
     'CMYK JPEG': { body: await img().toColourspace('cmyk').jpeg().toBuffer(), type: 'image/jpeg' },

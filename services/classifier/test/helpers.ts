@@ -49,7 +49,8 @@ export async function classifyRaw (server: FastifyInstance, body: Buffer, conten
 /** Sum / count of a histogram in the app's registry. */
 export async function histogramMean (server: FastifyInstance, name: string): Promise<{ sum: number, count: number }> {
   const metric = await server.metrics.getSingleMetric(name)?.get()
-  const sum = metric?.values.find((v) => v.metricName === `${name}_sum`)?.value ?? 0
-  const count = metric?.values.find((v) => v.metricName === `${name}_count`)?.value ?? 0
+  const values = (metric?.values ?? []) as Array<{ metricName?: string, value: number }>
+  const sum = values.find((v) => v.metricName === `${name}_sum`)?.value ?? 0
+  const count = values.find((v) => v.metricName === `${name}_count`)?.value ?? 0
   return { sum, count }
 }

@@ -13,9 +13,7 @@ async function open (provider: ExecutionProvider): Promise<ort.InferenceSession>
     executionProviders: [provider],
     intraOpNumThreads: intraOpThreads,
     interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    // The CPU-only build logs a native error while probing for CUDA; the warning we send back says it better.
-    logSeverityLevel: provider === 'cuda' && executionProvider === 'auto' ? 4 : 2
+    graphOptimizationLevel: 'all'
   })
 }
 

@@ -99,8 +99,8 @@ export class ModelSession {
 
   /** Runs one batch: `data` holds `dims` (e.g. [n, 3, 224, 224]) float32 values; its buffer is transferred. */
   async run (data: Float32Array, dims: number[]): Promise<RunResult> {
-    if (this.#failure) throw this.#failure
     if (this.#closed) throw new Error('session is closed')
+    if (this.#failure) throw this.#failure
     const id = this.#nextId++
     const result = new Promise<RunResult>((resolve, reject) => this.#pending.set(id, { resolve, reject }))
     this.#inflight.add(result)
