@@ -1,8 +1,10 @@
 // Primality throughput by size: `npm run bench:prime` (10, 100 and 1000 digits) or
-// `npm run bench:prime -- 2000 5000` for other sizes. Figures in services/prime/README.md.
+// `npm run bench:prime -- 2000 5000` for other sizes, then the check pool against inline checks
+// (`--no-pool` skips that part). Figures in services/prime/README.md.
 import { cpus } from 'node:os'
 import { isStrongLucasProbablePrime } from '../src/lib/lucas.js'
 import { checkPrimality, isStrongProbablePrime } from '../src/lib/primality.js'
+import { benchPool } from './pool.js'
 
 /** Primes just above 10^(d-1), by digit count d (cross-checked against sympy.nextprime). */
 const KNOWN_PRIMES: Record<number, bigint> = { 10: 10n ** 9n + 7n, 100: 10n ** 99n + 289n, 1000: 10n ** 999n + 7n }
@@ -48,3 +50,4 @@ for (const digits of digitsList) {
   console.log(`${digits} | ${oddRate.toFixed(1)} | ${primeRate?.toFixed(1) ?? '-'} | ${worst.toFixed(2)}${ratio}`)
   previousWorst = worst
 }
+if (!process.argv.includes('--no-pool')) await benchPool()

@@ -88,7 +88,7 @@ export class CheckPool {
     if (this.#closing) throw new PoolError('closed', 'the check pool is shutting down')
     const idle = this.#slots.find((slot) => slot.ready && slot.task === undefined)
     if (idle === undefined && this.#queue.length >= this.maxQueue) {
-      throw new PoolError('queue_full', `all ${this.size} check workers are busy and ${this.#queue.length} checks are waiting`)
+      throw new PoolError('queue_full', `every check worker (${this.size}) is busy and ${this.#queue.length} checks are waiting`)
     }
     const result = new Promise<CheckAnswer[]>((resolve, reject) => {
       const task = { numbers, resolve, reject }
