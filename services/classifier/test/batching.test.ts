@@ -14,6 +14,14 @@ describe('dynamic batching through the HTTP API', () => {
     expect((await app.inject('/metrics')).body).toMatch(/classifier_images_total\{[^}]*\} 32/)
   })
 
+  it('spreads the queue over WORKERS sessions with the same answers', async () => {
+    const app = await buildApp({ WORKERS: '2', MAX_BATCH_SIZE: '4', MAX_QUEUE_DELAY_MS: '20' })
+    expect((await app.inject('/info')).json()).toMatchObject({ workers: 2, intraOpThreads: expect.any(Number) })
+    const files = ['goldfish.jpg', 'daisy.jpg', 'volcano.jpg', 'airliner.jpg']
+    const answers = await Promise.all([...files, ...files, ...files].map(async (file) => (await classifyRaw(app, photo(file))).json<ClassifyBody>().predictions[0]?.label))
+    expect(answers).toEqual([...Array(3)].flatMap(() => ['goldfish', 'daisy', 'volcano', 'airliner']))
+  })
+
   it('answers 503 CLASSIFIER_QUEUE_FULL with Retry-After at once when the queue is full', async () => {
     // Batches never fill (64 > MAX_QUEUE) and wait a second, so the fourth image finds the queue full.
     const app = await buildApp({ MAX_QUEUE: '3', MAX_BATCH_SIZE: '64', MAX_QUEUE_DELAY_MS: '1000' })
