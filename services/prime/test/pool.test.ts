@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { decide, parseOrThrow } from '../src/lib/check.js'
 import { buildApp, labelled } from './helpers.js'
 
@@ -18,8 +18,10 @@ describe('the check worker pool', () => {
     const order: string[] = []
     const big = app.inject(`/check/${BIG_PRIME}`)
     const checked = labelled(big, 'check', order)
-    // Requests are handled in order: by the time /metrics answers, the check is in a worker.
-    expect((await app.inject('/metrics')).body).toMatch(/prime_workers_busy\{service="prime"\} 1\n/)
+    // The check is in a worker once /metrics says so (a few ticks after the request).
+    await vi.waitFor(async () => {
+      expect((await app.inject('/metrics')).body).toMatch(/prime_workers_busy\{service="prime"\} 1\n/)
+    }, { interval: 1 })
     await Promise.all([checked, labelled(app.inject('/healthz'), 'healthz', order)])
     expect(order).toEqual(['healthz', 'check'])
     expect((await big).json()).toMatchObject({ number: BIG_PRIME, is_prime: true, digits: 1000, method: 'baillie-psw' })
