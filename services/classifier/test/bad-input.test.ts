@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { decompressionBomb, photoVariants, randomBytes, SVG, truncated } from './fixtures.js'
+import { animatedGif, decompressionBomb, photoVariants, randomBytes, SVG, truncated } from './fixtures.js'
 import { buildApp, classifyRaw, photo, type ClassifyBody, type ErrorReply } from './helpers.js'
 
 describe('POST /classify with unusual or bad input', () => {
@@ -17,6 +17,12 @@ describe('POST /classify with unusual or bad input', () => {
       expect(res.statusCode, what).toBe(200)
       expect(res.json<ClassifyBody>().predictions[0]?.label, what).toBe('giant panda')
     }
+  })
+
+  it('classifies the first frame of an animated GIF', async () => {
+    const app = await buildApp()
+    const res = await classifyRaw(app, await animatedGif('giant-panda.jpg', 'volcano.jpg'), 'image/gif')
+    expect(res.json<ClassifyBody>().predictions[0]?.label).toBe('giant panda')
   })
 
   const cases: Array<[string, () => Buffer, string, number, string]> = [

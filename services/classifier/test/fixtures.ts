@@ -46,3 +46,9 @@ export function randomBytes (length: number): Buffer {
   }
   return out
 }
+
+/** A two-frame animated GIF: the first photo, then the second. */
+export async function animatedGif (first: string, second: string): Promise<Buffer> {
+  const frame = async (name: string): Promise<Buffer> => await sharp(photo(name)).resize(300, 200, { fit: 'fill' }).png().toBuffer()
+  return await sharp([await frame(first), await frame(second)], { join: { animated: true } }).gif().toBuffer()
+}

@@ -67,9 +67,9 @@ export async function preprocess (buffer: Buffer, spec: Preprocessing, limits: P
   if (meta.format === undefined || !ACCEPTED_FORMATS.has(meta.format)) {
     throw new ImageError('unsupported', `image format "${meta.format ?? 'unknown'}" is not accepted; send one of: ${[...ACCEPTED_FORMATS].join(', ')}`)
   }
+  // The first frame of an animation, after EXIF orientation.
   const { width, height } = meta.autoOrient
-  const frameHeight = meta.pageHeight ?? height
-  if (!(width > 0 && frameHeight > 0)) throw new ImageError('bad_image', 'the image has no pixels')
+  if (!(width > 0 && height > 0)) throw new ImageError('bad_image', 'the image has no pixels')
   if (width * height > limits.maxInputPixels) {
     throw new ImageError('too_large', `image is ${width}x${height} = ${width * height} pixels; the limit is ${limits.maxInputPixels} (MAX_INPUT_PIXELS)`)
   }
