@@ -35,7 +35,7 @@ export async function startFrontend (env: Record<string, string>): Promise<{ url
 /** The real prime service (services/prime) on port 0; closes when the test ends. */
 export async function startPrime (): Promise<string> {
   const server = Fastify({ ...PRIME_SERVER_OPTIONS, forceCloseConnections: true })
-  await server.register(primeApp, { config: loadConfig(PrimeConfigSchema, { LOG_LEVEL: 'silent' }) })
+  await server.register(primeApp, { config: loadConfig(PrimeConfigSchema, { LOG_LEVEL: 'silent', PRIME_WORKERS: '1' }) })
   const url = await server.listen({ host: '127.0.0.1', port: 0 })
   onTestFinished(() => server.close())
   return url

@@ -23,7 +23,8 @@ export function errorBody (code: string, message: string): ErrorBody {
 export function installErrorHandling (app: FastifyInstance, prefix: string): void {
   app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
     if (err instanceof HttpError) {
-      if (err.statusCode >= 500) request.log.warn({ err }, err.message)
+      // 5xx we raise on purpose (overload, shutdown) are expected: no stack trace.
+      if (err.statusCode >= 500) request.log.warn({ code: err.code, statusCode: err.statusCode }, err.message)
       return reply.code(err.statusCode).headers(err.headers).send(errorBody(err.code, err.message))
     }
     const fe = err as FastifyError
