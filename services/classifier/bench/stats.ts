@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { CpuMeter } from './cpu.js'
 
 /** One measured configuration: throughput and latency of a fixed-duration run. */
@@ -59,9 +60,19 @@ export class Recorder {
   }
 }
 
-/** The configuration with the highest throughput. */
+/**
+ * Throughput scaled up by the share of the machine other work took during the
+ * window: what the point would give on a quiet machine, roughly. Sweeps pick
+ * by it, so a burst of other work does not pick the setting.
+ */
+export function quietRps (m: Measurement): number {
+  const cores = availableParallelism()
+  return m.rps * cores / Math.max(cores - m.cpu.others, 0.25)
+}
+
+/** The configuration with the highest throughput (corrected for other work, see quietRps). */
 export function best<T extends { result: Measurement }> (runs: T[]): T {
-  return runs.reduce((a, b) => (b.result.rps > a.result.rps ? b : a))
+  return runs.reduce((a, b) => (quietRps(b.result) > quietRps(a.result) ? b : a))
 }
 
 /**
