@@ -55,7 +55,7 @@ async function run (argv: string[]): Promise<number> {
     options: { all: { type: 'boolean', default: false }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
   })
   const [command, ...names] = positionals
-  const dir = values.dir ?? process.env.MODELS_CACHE_DIR ?? DEFAULT_CACHE_DIR
+  const dir = values.dir ?? process.env.MODEL_CACHE_DIR ?? DEFAULT_CACHE_DIR
   const modelsDir = process.env.MODELS_DIR || undefined
   if (values.help || !command) {
     console.log(USAGE)
