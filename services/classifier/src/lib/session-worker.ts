@@ -13,7 +13,10 @@ async function open (provider: ExecutionProvider): Promise<ort.InferenceSession>
     executionProviders: [provider],
     intraOpNumThreads: intraOpThreads,
     interOpNumThreads: 1,
-    graphOptimizationLevel: 'all'
+    graphOptimizationLevel: 'all',
+    // Idle onnxruntime threads spin by default, taking the cores that sharp needs to decode
+    // the next batch: measured +15 % (MobileNet) and +9 % (ResNet-50) end to end on 2 vCPUs.
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } }
   })
 }
 
