@@ -1,4 +1,4 @@
-import { health, installErrorHandling, metrics, openapi } from '@inference-stack/kit'
+import { drain, health, installErrorHandling, metrics, openapi } from '@inference-stack/kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ClassifierConfig } from './config.js'
@@ -19,11 +19,7 @@ export interface AppOptions { config: ClassifierConfig }
 export default fp(async function classifierApp (app: FastifyInstance, { config }: AppOptions): Promise<void> {
   configureSharp()
   installErrorHandling(app, 'CLASSIFIER')
-  // While closing, answers to in-flight requests also close their keep-alive
-  // connection; otherwise server.close() waits for idle clients to hang up.
-  let closing = false
-  app.addHook('preClose', async () => { closing = true })
-  app.addHook('onSend', async (_request, reply) => { if (closing) reply.header('connection', 'close') })
+  await app.register(drain)
   await app.register(health)
   await app.register(metrics, { service: 'classifier' })
   await app.register(openapi, {

@@ -1,4 +1,4 @@
-import { health, installErrorHandling } from '@inference-stack/kit'
+import { drain, health, installErrorHandling } from '@inference-stack/kit'
 import type { FastifyInstance } from 'fastify'
 import type { FrontendConfig } from './config.js'
 import { healthProbe } from './lib/probe.js'
@@ -15,6 +15,7 @@ export default async function app (app: FastifyInstance, { config }: AppOptions)
   const prime: Upstream = { name: 'prime', url: config.PRIME_URL, timeoutMs: config.PRIME_TIMEOUT_MS }
   const classifier: Upstream = { name: 'classifier', url: config.CLASSIFIER_URL, timeoutMs: config.CLASSIFIER_TIMEOUT_MS }
 
+  await app.register(drain)
   await app.register(security)
   await app.register(frontendMetrics)
   installErrorHandling(app, 'FRONTEND')

@@ -3,5 +3,6 @@ export { errorBody, HttpError, installErrorHandling, type ErrorBody } from './er
 export { health, type HealthOptions, type ReadinessCheck } from './health.js'
 export { metrics, type MetricsOptions } from './metrics.js'
 export { openapi, type OpenApiOptions } from './openapi.js'
+export { drain } from './drain.js'
 export { createServer, DEFAULT_CLOSE_GRACE_MS, listen, main, type ServerOptions } from './server.js'
 export { CommonConfigSchema } from './common-config.js'

@@ -1,8 +1,7 @@
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
-import { errorBody, health, installErrorHandling, metrics, openapi } from '@inference-stack/kit'
+import { drain, errorBody, health, installErrorHandling, metrics, openapi } from '@inference-stack/kit'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import type { PrimeConfig } from './config.js'
-import { drain } from './plugins/drain.js'
 import { pool } from './plugins/pool.js'
 import { checkRoutes } from './routes/check.js'
 

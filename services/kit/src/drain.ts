@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 /**
  * Answers sent while the server closes carry `Connection: close`. Fastify adds it only to requests
  * that arrive during close; without it, a keep-alive client whose check was in flight (the
- * frontend's proxy, any HTTP agent) keeps its socket open and close() waits for keepAliveTimeout.
+ * frontend's proxy, any HTTP agent) keeps its socket open and close() waits for keepAliveTimeout. Every service registers it.
  */
 export const drain = fp(async function drain (app: FastifyInstance) {
   let closing = false
@@ -12,4 +12,4 @@ export const drain = fp(async function drain (app: FastifyInstance) {
   app.addHook('onSend', async (request, reply) => {
     if (closing && request.raw.httpVersionMajor < 2) reply.header('connection', 'close')
   })
-}, { name: 'prime-drain' })
+}, { name: 'kit-drain' })
