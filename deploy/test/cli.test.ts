@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeResult, type LoadResult } from '../../loadtest/src/result.js'
 import type { Plan } from '../src/planner.js'
+import { result } from './load-result.js'
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
 
@@ -61,27 +62,14 @@ describe('deploy CLI: plan', () => {
   it('plans from loadtest profiles given with --profiles', async () => {
     const results = path.join(dir, 'results')
     const profile: LoadResult = {
-      schemaVersion: 1,
-      scenario: 'classify',
-      targetUrl: 'http://127.0.0.1:8080',
-      via: 'frontend',
-      mode: 'closed',
-      generator: 'autocannon',
+      ...result('classify', 'frontend', {
+        frontend: { pid: 1, rssMiB: { mean: 80, max: 85 }, cpuPercent: 4, cpuSeconds: 0.4, cpuSecondsPerRequest: 0.0005 },
+        classifier: { pid: 2, rssMiB: { mean: 170, max: 180 }, cpuPercent: 150, cpuSeconds: 15, cpuSecondsPerRequest: 0.02 }
+      }),
       connections: 8,
-      rate: null,
-      startedAt: '2026-11-22T14:00:00.000Z',
-      durationSec: 10,
-      warmupSec: 2,
-      machine: { cpuModel: 'AMD EPYC', cores: 2, memGiB: 24, os: 'linux', node: 'v20' },
       requestsPerSec: 80,
       latencyMs: { p50: 90, p90: 120, p99: 200, max: 250, mean: 95 },
       total: 800,
-      errors: 0,
-      non2xx: {},
-      services: {
-        frontend: { pid: 1, rssMiB: { mean: 80, max: 85 }, cpuPercent: 4, cpuSeconds: 0.4, cpuSecondsPerRequest: 0.0005 },
-        classifier: { pid: 2, rssMiB: { mean: 170, max: 180 }, cpuPercent: 150, cpuSeconds: 15, cpuSecondsPerRequest: 0.02 }
-      },
       clientCpuPercent: 20
     }
     const file = await writeResult(profile, { resultsDir: results, tablePath: path.join(dir, 'results.md') })
