@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser } from 'playwright-core'
-import { onTestFinished } from 'vitest'
+import { afterAll, beforeAll, onTestFinished } from 'vitest'
+import { buildPage } from './helpers.js'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -25,6 +26,27 @@ export function chromiumFound (): boolean {
 export async function launchBrowser (): Promise<Browser> {
   await mkdir(ARTIFACTS, { recursive: true })
   return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS })
+}
+
+/**
+ * For a browser test file: builds the page into a temp dir and launches Chromium
+ * before its tests, closes and removes both after them.
+ */
+export function browserSuite (): { readonly browser: Browser, readonly pageDir: string } {
+  let browser: Browser | undefined
+  let built: ReturnType<typeof buildPage> | undefined
+  beforeAll(async () => {
+    built = buildPage()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await built?.remove()
+  })
+  return {
+    get browser () { if (browser === undefined) throw new Error('Chromium is not launched yet'); return browser },
+    get pageDir () { if (built === undefined) throw new Error('the page is not built yet'); return built.dir }
+  }
 }
 
 /** Opens the page and records console errors and page errors (CSP violations show up there). */

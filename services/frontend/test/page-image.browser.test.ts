@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ARTIFACTS, chromiumFound, launchBrowser, openPage } from './browser.js'
-import { buildPage, startFrontend, startPrime } from './helpers.js'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { ARTIFACTS, browserSuite, chromiumFound, openPage } from './browser.js'
+import { startFrontend, startPrime } from './helpers.js'
 import { IMAGES_DIR, startClassifier } from './real-classifier.js'
 
 /** Waits for the top-5 list and returns its labels and percentages as shown. */
@@ -17,21 +17,12 @@ async function predictions (page: Page): Promise<Array<{ label: string, pct: num
 }
 
 describe.skipIf(!chromiumFound())('the image section in Chromium, with the real classifier', () => {
-  let browser: Browser
-  let built: ReturnType<typeof buildPage>
+  const suite = browserSuite()
   let url: string
-  beforeAll(async () => {
-    built = buildPage()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await built?.remove()
-  })
 
   it('classifies a photo chosen with the file picker and shows the top 5 with bars and timings', async () => {
-    ({ url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await startClassifier(), PUBLIC_DIR: built.dir }))
-    const { page, problems } = await openPage(browser, url)
+    ({ url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await startClassifier(), PUBLIC_DIR: suite.pageDir }))
+    const { page, problems } = await openPage(suite.browser, url)
     await page.locator('#classifier-status').filter({ hasText: 'mobilenetv2-12-int8 on CPU' }).waitFor()
 
     await page.setInputFiles('#image-input', join(IMAGES_DIR, 'siamese-cat.jpg'))
@@ -51,8 +42,8 @@ describe.skipIf(!chromiumFound())('the image section in Chromium, with the real 
   })
 
   it('classifies a PNG dropped onto the drop zone, and explains a file that is not an image', async () => {
-    ({ url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await startClassifier(), PUBLIC_DIR: built.dir }))
-    const { page } = await openPage(browser, url, { width: 390, height: 844 })
+    ({ url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await startClassifier(), PUBLIC_DIR: suite.pageDir }))
+    const { page } = await openPage(suite.browser, url, { width: 390, height: 844 })
     const png = (await readFile(join(IMAGES_DIR, 'king-penguin-alpha.png'))).toString('base64')
 
     const drop = async (name: string, type: string, base64: string) => {
@@ -76,8 +67,8 @@ describe.skipIf(!chromiumFound())('the image section in Chromium, with the real 
   })
 
   it('shows the classifier’s 400 for a truncated JPEG in words', async () => {
-    ({ url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await startClassifier(), PUBLIC_DIR: built.dir }))
-    const { page } = await openPage(browser, url)
+    ({ url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await startClassifier(), PUBLIC_DIR: suite.pageDir }))
+    const { page } = await openPage(suite.browser, url)
     const jpeg = await readFile(join(IMAGES_DIR, 'daisy.jpg'))
     await page.setInputFiles('#image-input', { name: 'daisy-cut.jpg', mimeType: 'image/jpeg', buffer: jpeg.subarray(0, 4000) })
     const notice = page.locator('#image-result .notice-error')

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ARTIFACTS, chromiumFound, launchBrowser, openPage } from './browser.js'
-import { buildPage, refusedUrl, startFrontend, startPrime } from './helpers.js'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { ARTIFACTS, browserSuite, chromiumFound, openPage } from './browser.js'
+import { refusedUrl, startFrontend, startPrime } from './helpers.js'
 
 async function check (page: Page, number: string, expected: string): Promise<void> {
   await page.fill('#prime-input', number)
@@ -10,20 +10,11 @@ async function check (page: Page, number: string, expected: string): Promise<voi
 }
 
 describe.skipIf(!chromiumFound())('the page in Chromium', () => {
-  let browser: Browser
-  let built: ReturnType<typeof buildPage>
-  beforeAll(async () => {
-    built = buildPage()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await built?.remove()
-  })
+  const suite = browserSuite()
 
   it('checks 97, 2^89-1 and 91 through the real prime service and shows the right answers', async () => {
-    const { url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await refusedUrl(), PUBLIC_DIR: built.dir })
-    const { page, problems } = await openPage(browser, url)
+    const { url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await refusedUrl(), PUBLIC_DIR: suite.pageDir })
+    const { page, problems } = await openPage(suite.browser, url)
 
     await check(page, '97', '97 is prime')
     await check(page, '618970019642690137449562111', '618970019642690137449562111 is prime')
@@ -38,8 +29,8 @@ describe.skipIf(!chromiumFound())('the page in Chromium', () => {
   })
 
   it('explains bad input in words and fits a phone screen', async () => {
-    const { url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await refusedUrl(), PUBLIC_DIR: built.dir })
-    const { page } = await openPage(browser, url, { width: 390, height: 844 })
+    const { url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await refusedUrl(), PUBLIC_DIR: suite.pageDir })
+    const { page } = await openPage(suite.browser, url, { width: 390, height: 844 })
 
     await page.fill('#prime-input', '12a')
     await page.press('#prime-input', 'Enter')
