@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { workerScript } from '@inference-stack/kit'
 import type { ExecutionProvider, WorkerData, WorkerReply, WorkerRequest } from './session-protocol.js'
 
 export type { ExecutionProvider } from './session-protocol.js'
@@ -24,21 +22,6 @@ export interface RunResult {
 }
 
 interface Pending { resolve: (r: RunResult) => void, reject: (e: Error) => void }
-
-/**
- * The compiled worker next to this file, or, when running from TypeScript
- * sources (tests, tsx, benches), a bootstrap that registers tsx in the worker
- * and imports the .ts worker (Node 20 workers do not inherit tsx's hooks).
- */
-function workerEntry (): URL {
-  const js = new URL('./session-worker.js', import.meta.url)
-  if (existsSync(fileURLToPath(js))) return js
-  // tsx registers itself on the main thread only; its API registers it here.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href
-  const ts = new URL('./session-worker.ts', import.meta.url).href
-  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(ts)})`
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`)
-}
 
 /**
  * One onnxruntime-node InferenceSession in its own worker thread: `run()` never
@@ -75,7 +58,7 @@ export class ModelSession {
   /** Starts a worker and opens the model in it; rejects when the model or provider cannot load. */
   static async create (opts: SessionOptions): Promise<ModelSession> {
     const data: WorkerData = { modelPath: opts.modelPath, executionProvider: opts.executionProvider, intraOpThreads: opts.intraOpThreads }
-    const worker = new Worker(workerEntry(), { workerData: data, name: 'onnxruntime-session' })
+    const worker = new Worker(workerScript(new URL('./session-worker.js', import.meta.url)), { workerData: data, name: 'onnxruntime-session' })
     let onMessage: (msg: WorkerReply) => void = () => {}
     let onError: (err: Error) => void = () => {}
     let onExit: (code: number) => void = () => {}

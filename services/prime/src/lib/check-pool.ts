@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { workerScript } from '@inference-stack/kit'
 import type { CheckAnswer, ParsedNumber } from './check.js'
 import type { CheckTask, CheckTaskReply } from './check-protocol.js'
 
@@ -31,19 +29,6 @@ interface Task { numbers: ParsedNumber[], resolve: (answers: CheckAnswer[]) => v
 interface Slot { worker: Worker, ready: boolean, started: Promise<void>, task?: Task & { id: number }, error?: Error }
 
 /**
- * The .js worker when built; from TypeScript sources (vitest, tsx) a bootstrap that registers tsx in
- * the worker first: Node 20 workers do not inherit the main thread's tsx hooks.
- */
-function workerUrl (entry: URL | undefined): URL {
-  const js = new URL('./check-worker.js', import.meta.url)
-  const url = entry ?? (existsSync(fileURLToPath(js)) ? js : new URL('./check-worker.ts', import.meta.url))
-  if (!url.pathname.endsWith('.ts')) return url
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href
-  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(url.href)})`
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`)
-}
-
-/**
  * A fixed set of worker threads deciding primality, with a bounded FIFO queue in front of them.
  * A worker that dies is replaced and its task rejected (`worker_failed`), never left hanging.
  */
@@ -60,7 +45,7 @@ export class CheckPool {
   private constructor (opts: CheckPoolOptions) {
     this.size = opts.size
     this.maxQueue = opts.maxQueue
-    this.#url = workerUrl(opts.entry)
+    this.#url = workerScript(opts.entry ?? new URL('./check-worker.js', import.meta.url))
     for (let i = 0; i < opts.size; i++) this.#slots.push(this.#spawn())
   }
 
