@@ -8,7 +8,6 @@ export interface BatchObserver {
   queued?: (depth: number) => void
   batch?: (size: number, inferenceSeconds: number) => void
   waited?: (seconds: number) => void
-  rejected?: (reason: 'queue_full' | 'timeout') => void
 }
 
 export interface BatcherOptions {
@@ -82,7 +81,6 @@ export class Batcher {
     if (this.#closing) throw new BatcherError('closed', 'the classifier is shutting down')
     if (data.length !== this.#itemSize) throw new Error(`item has ${data.length} values, expected ${this.#itemSize}`)
     if (this.#queue.length >= this.#opts.maxQueue) {
-      this.#opts.observer?.rejected?.('queue_full')
       throw new BatcherError('queue_full', `the queue is full (${this.#opts.maxQueue} images waiting, MAX_QUEUE); retry shortly`)
     }
     return await new Promise<BatchResult>((resolve, reject) => {
@@ -113,7 +111,6 @@ export class Batcher {
       this.#opts.observer?.queued?.(this.#queue.length)
     }
     item.state = 'done'
-    this.#opts.observer?.rejected?.('timeout')
     item.reject(new BatcherError('timeout', `no result within ${timeoutMs} ms (REQUEST_TIMEOUT_MS); the classifier is overloaded`))
   }
 

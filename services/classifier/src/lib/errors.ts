@@ -1,6 +1,5 @@
 import { HttpError } from '@inference-stack/kit'
 import { BatcherError } from './batcher.js'
-import type { RejectReason } from './metrics.js'
 import { ImageError } from './preprocess.js'
 
 /** Seconds a client should wait after a 503 (queue full, timeout, shutting down). */
@@ -8,18 +7,20 @@ export const RETRY_AFTER_S = 1
 
 const retry = { 'retry-after': String(RETRY_AFTER_S) }
 
-/** Maps domain errors to the HTTP error the client sees, and the metric reason it counts under. */
-export function toHttpError (err: unknown): { error: HttpError, reason?: RejectReason } | undefined {
+/**
+ * Maps domain errors to the HTTP error the client sees. The routes' onError hook
+ * (lib/rejections.ts) counts each refusal by reason from its code and status.
+ */
+export function toHttpError (err: unknown): HttpError | undefined {
   if (err instanceof ImageError) {
-    if (err.kind === 'too_large') return { error: new HttpError(413, 'CLASSIFIER_IMAGE_TOO_LARGE', err.message), reason: 'too_large' }
-    if (err.kind === 'unsupported') return { error: new HttpError(415, 'CLASSIFIER_UNSUPPORTED_IMAGE', err.message), reason: 'unsupported' }
-    return { error: new HttpError(400, 'CLASSIFIER_BAD_IMAGE', err.message), reason: 'bad_input' }
+    if (err.kind === 'too_large') return new HttpError(413, 'CLASSIFIER_IMAGE_TOO_LARGE', err.message)
+    if (err.kind === 'unsupported') return new HttpError(415, 'CLASSIFIER_UNSUPPORTED_IMAGE', err.message)
+    return new HttpError(400, 'CLASSIFIER_BAD_IMAGE', err.message)
   }
   if (err instanceof BatcherError) {
-    // queue_full and timeout are counted by the batcher itself.
-    if (err.kind === 'queue_full') return { error: new HttpError(503, 'CLASSIFIER_QUEUE_FULL', err.message, retry) }
-    if (err.kind === 'timeout') return { error: new HttpError(503, 'CLASSIFIER_TIMEOUT', err.message, retry) }
-    if (err.kind === 'closed') return { error: new HttpError(503, 'CLASSIFIER_SHUTTING_DOWN', err.message, retry) }
+    if (err.kind === 'queue_full') return new HttpError(503, 'CLASSIFIER_QUEUE_FULL', err.message, retry)
+    if (err.kind === 'timeout') return new HttpError(503, 'CLASSIFIER_TIMEOUT', err.message, retry)
+    if (err.kind === 'closed') return new HttpError(503, 'CLASSIFIER_SHUTTING_DOWN', err.message, retry)
   }
   return undefined
 }
