@@ -9,7 +9,9 @@ import fp from 'fastify-plugin'
 export const drain = fp(async function drain (app: FastifyInstance) {
   let closing = false
   app.addHook('preClose', async () => { closing = true })
-  app.addHook('onSend', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every answer and costs no promise.
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (closing && request.raw.httpVersionMajor < 2) reply.header('connection', 'close')
+    done(null, payload)
   })
 }, { name: 'kit-drain' })
