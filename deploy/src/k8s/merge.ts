@@ -8,8 +8,8 @@ const named = (list: Json[]): list is JsonObject[] => list.length > 0 && list.ev
 /**
  * Strategic merge patch, the subset this project's manifests use, as kustomize
  * applies it: maps merge key by key; lists of named items (containers, env,
- * volumes, volumeMounts, initContainers) merge item by item on `name`, new
- * items appended; every other list, and every scalar, is replaced by the patch.
+ * volumes, volumeMounts, initContainers) merge item by item on `name`, in
+ * kustomize's order (the patch's items first, then the base's others); every other list, and every scalar, is replaced by the patch.
  * `null` in the patch deletes the key.
  */
 export function strategicMerge (base: Json | undefined, patch: Json): Json {
@@ -22,11 +22,12 @@ export function strategicMerge (base: Json | undefined, patch: Json): Json {
     return out
   }
   if (Array.isArray(patch) && Array.isArray(base) && named(patch) && named(base)) {
-    const out = base.map((item) => {
-      const match = patch.find((p) => p.name === item.name)
-      return match === undefined ? item : strategicMerge(item, match)
+    // kustomize's order: the patch's items (merged into the base's of the same name), then the base's other items.
+    const out: Json[] = patch.map((p) => {
+      const match = base.find((b) => b.name === p.name)
+      return match === undefined ? p : strategicMerge(match, p)
     })
-    for (const p of patch) if (!base.some((b) => b.name === p.name)) out.push(p)
+    for (const b of base) if (!patch.some((p) => p.name === b.name)) out.push(b)
     return out
   }
   return patch
