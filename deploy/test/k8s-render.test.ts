@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { kustomize } from '../src/k8s/kustomize.js'
-import { strategicMerge } from '../src/k8s/merge.js'
+import { strategicMerge, type Json } from '../src/k8s/merge.js'
 
 let dir: string
 beforeAll(async () => { dir = await mkdtemp(path.join(os.tmpdir(), 'kustomize-')) })
@@ -11,8 +11,8 @@ afterAll(async () => { await rm(dir, { recursive: true, force: true }) })
 
 describe('the Kustomize subset deploy/k8s is rendered with', () => {
   it('merges maps and named lists, replaces other lists, and deletes keys set to null', () => {
-    const base = { spec: { containers: [{ name: 'a', env: [{ name: 'X', value: '1' }, { name: 'Y', value: '2' }], args: ['--one'] }], paused: true } }
-    const patch = { spec: { containers: [{ name: 'a', env: [{ name: 'Y', value: '3' }, { name: 'Z', value: '4' }], args: ['--two'] }, { name: 'b' }], paused: null } }
+    const base: Json = { spec: { containers: [{ name: 'a', env: [{ name: 'X', value: '1' }, { name: 'Y', value: '2' }], args: ['--one'] }], paused: true } }
+    const patch: Json = { spec: { containers: [{ name: 'a', env: [{ name: 'Y', value: '3' }, { name: 'Z', value: '4' }], args: ['--two'] }, { name: 'b' }], paused: null } }
     expect(strategicMerge(base, patch)).toEqual({
       spec: { containers: [{ name: 'a', env: [{ name: 'Y', value: '3' }, { name: 'Z', value: '4' }, { name: 'X', value: '1' }], args: ['--two'] }, { name: 'b' }] }
     })

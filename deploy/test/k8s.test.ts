@@ -62,8 +62,14 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(classifier.spec.replicas).toBeUndefined()
     const c = p.classifier
     expect(env(container(classifier, 'classifier'))).toMatchObject({
-      MODEL: c.MODEL, EXECUTION_PROVIDER: c.EXECUTION_PROVIDER, MAX_BATCH_SIZE: String(c.MAX_BATCH_SIZE), MAX_QUEUE: String(c.MAX_QUEUE),
-      MAX_QUEUE_DELAY_MS: String(c.MAX_QUEUE_DELAY_MS), INTRA_OP_THREADS: String(c.INTRA_OP_THREADS), RETRY_AFTER_S: String(c.RETRY_AFTER_S), MODELS_DIR: '/models'
+      MODEL: c.MODEL,
+      EXECUTION_PROVIDER: c.EXECUTION_PROVIDER,
+      MAX_BATCH_SIZE: String(c.MAX_BATCH_SIZE),
+      MAX_QUEUE: String(c.MAX_QUEUE),
+      MAX_QUEUE_DELAY_MS: String(c.MAX_QUEUE_DELAY_MS),
+      INTRA_OP_THREADS: String(c.INTRA_OP_THREADS),
+      RETRY_AFTER_S: String(c.RETRY_AFTER_S),
+      MODELS_DIR: '/models'
     })
     expect(env(classifier.spec.template.spec.initContainers[0])).toEqual({ MODEL: c.MODEL })
     expect(find(objs, 'HorizontalPodAutoscaler', 'classifier').spec.metrics[0].pods.target.averageValue).toBe(String(queueTarget(p)))

@@ -61,7 +61,9 @@ async function main (argv: string[]): Promise<number> {
     say(`building ${values.image}`)
     await buildGpuImage(values.image)
   }
-  say(`checking ${values.model} on ${provider} in ${values.image}`)
+  const size = await docker.getImage(values.image).inspect().then((i) => i.Size, () => undefined)
+  if (size === undefined) throw new GpuCheckError(`no image ${values.image}: build it (drop --skip-build) or name another with --image`)
+  say(`checking ${values.model} on ${provider} in ${values.image} (${(size / 1e9).toFixed(2)} GB unpacked)`)
   const profile = await benchInImage(docker, {
     image: values.image,
     provider,
