@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import Docker from 'dockerode'
 import { envFile, formatPlan, table } from './format.js'
+import { planPatchYaml } from './k8s/plan-patch.js'
 import { PLAN_OPTIONS, planFromFlags } from './plan-options.js'
 import { PlanError } from './plan-types.js'
 import { defaultImages, preflight } from './preflight.js'
@@ -29,8 +30,10 @@ Plan options (plan, preflight):
   --images-per-sec N     classify target (default: as many as the machine can)
   --prime-per-sec N      prime target (default 0)
   --slo-ms N             classify p99 latency target (default 1000)
+  --gpu-profiles PATH    gpu:check profiles (default deploy/gpu-profiles; a PATH given must hold one for the plan)
   --json                 print JSON instead of text
-plan:       --out PATH (the env file; default ${DEFAULT_ENV_FILE}), --dry-run (write nothing)
+plan:       --out PATH (the env file; default ${DEFAULT_ENV_FILE}), --dry-run (write nothing),
+            --format text|json|k8s (k8s: Kustomize patches for deploy/k8s on stdout, no env file)
 preflight:  --images a,b,c (default: compose.yaml's, \${IMAGE_REPO:-inference-stack}/<service>:\${IMAGE_TAG:-latest}[-gpu])
 status:     --project NAME (default ${DEFAULT_PROJECT}), --plan PATH (the env file to compare with)
 Docker: DOCKER_HOST is honoured, else /var/run/docker.sock.
@@ -39,9 +42,16 @@ Docker: DOCKER_HOST is honoured, else /var/run/docker.sock.
 const json = { type: 'boolean', default: false } as const
 
 async function planCommand (args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { ...PLAN_OPTIONS, json, out: { type: 'string', default: DEFAULT_ENV_FILE }, 'dry-run': { type: 'boolean', default: false } } })
+  const { values } = parseArgs({ args, options: { ...PLAN_OPTIONS, json, format: { type: 'string', default: 'text' }, out: { type: 'string', default: DEFAULT_ENV_FILE }, 'dry-run': { type: 'boolean', default: false } } })
+  const format = values.json ? 'json' : values.format
+  if (!['text', 'json', 'k8s'].includes(format)) throw new PlanError(`--format must be text, json or k8s, got "${format}"`)
   const plan = await planFromFlags(values)
-  process.stdout.write(values.json ? JSON.stringify(plan, null, 2) + '\n' : formatPlan(plan))
+  if (format === 'k8s') {
+    // Kustomize patches on stdout, nothing else written: deploy/k8s keeps one per target.
+    process.stdout.write(planPatchYaml(plan, `npm run plan -- --machine ${plan.machine.name} --format k8s`))
+    return 0
+  }
+  process.stdout.write(format === 'json' ? JSON.stringify(plan, null, 2) + '\n' : formatPlan(plan))
   if (!values['dry-run']) {
     await writeFile(values.out, envFile(plan))
     process.stderr.write(`wrote ${values.out} (docker compose --env-file ${values.out} up)\n`)

@@ -14,24 +14,22 @@ export function envFile (plan: Plan): string {
   const lines = [
     `# Capacity plan for ${plan.machine.name} from \`npm run plan\` (deploy/src/cli.ts); use with docker compose --env-file.`,
     `# Target ${plan.target.imagesPerSec ?? 'max'} img/s, ${plan.target.primePerSec} prime checks/s, p99 SLO ${plan.target.sloMs} ms.`,
-    `# Capacity: classify ~${plan.capacity.classifyImagesPerSec} img/s (${plan.capacity.classify.kind}), prime ~${plan.capacity.primeChecksPerSec} checks/s; Retry-After ${plan.classifier.RETRY_AFTER_S} s.`
+    `# Capacity: classify ~${plan.capacity.classifyImagesPerSec} img/s (${plan.capacity.classify.kind}), prime ~${plan.capacity.primeChecksPerSec} checks/s.`
   ]
   for (const name of SERVICES) {
     const key = name.toUpperCase()
     lines.push(`${key}_CPUS=${services[name].cpus}`, `${key}_MEM=${services[name].memLimit}`)
   }
   lines.push(`PRIME_REPLICAS=${services.prime.replicas}`)
-  const settings = ['EXECUTION_PROVIDER', 'MODEL', 'WORKERS', 'INTRA_OP_THREADS', 'MAX_BATCH_SIZE', 'MAX_QUEUE_DELAY_MS', 'MAX_QUEUE', 'UV_THREADPOOL_SIZE'] as const
+  const settings = ['EXECUTION_PROVIDER', 'MODEL', 'WORKERS', 'INTRA_OP_THREADS', 'MAX_BATCH_SIZE', 'MAX_QUEUE_DELAY_MS', 'MAX_QUEUE', 'UV_THREADPOOL_SIZE', 'RETRY_AFTER_S'] as const
   for (const key of settings) lines.push(`${key}=${classifier[key]}`)
   return lines.join('\n') + '\n'
 }
 
-const ms = (seconds: number): string => (seconds * 1000).toFixed(seconds < 0.001 ? 2 : 1)
-
 /** The plan as a readable report. */
 export function formatPlan (plan: Plan): string {
   const { machine, services, classifier, capacity, target } = plan
-  const gpu = machine.gpu === undefined ? 'no GPU' : `${machine.gpu.model} ${machine.gpu.memGiB} GB`
+  const gpu = machine.gpu === undefined ? 'no GPU' : `${machine.gpu.model} (${machine.gpu.memMiB} MiB usable)`
   const out: string[] = []
   out.push(`Plan for ${machine.name}: ${machine.vcpus} vCPU ${machine.cpuModel}, ${machine.memGiB} GiB, ${gpu}`)
   out.push(`Model ${plan.model} (${plan.precision}) on ${plan.provider}; target ${target.imagesPerSec === null ? 'as many' : target.imagesPerSec} img/s, ${target.primePerSec} prime checks/s, p99 SLO ${target.sloMs} ms${target.sloDefaulted ? ' (default)' : ''}`)
@@ -49,29 +47,37 @@ export function formatPlan (plan: Plan): string {
     ['Retry-After', `${classifier.RETRY_AFTER_S} s`, 'for 503 on a full queue: the time to drain it'],
     ['UV_THREADPOOL_SIZE', String(classifier.UV_THREADPOOL_SIZE), 'parallel sharp decodes']
   ], 'lrl'))
+  const g = plan.gpu
+  const gpuLabel = (what: string): string => `${what}${g?.measured === true ? ' (measured)' : ' (public figures)'}`
   out.push('', 'Capacity', table([
     ['stage', 'ceiling'],
-    ['classifier CPU', `${capacity.limits.classifierCpu} img/s`],
-    ...(capacity.limits.gpu === null ? [] : [[`GPU (batch ${classifier.MAX_BATCH_SIZE})`, `${capacity.limits.gpu} img/s`]]),
+    ['classifier CPU (decode' + (plan.provider === 'cpu' ? ' + inference)' : ')'), `${capacity.limits.classifierCpu} img/s`],
+    ...(g === null || capacity.limits.gpu === null
+      ? []
+      : [
+          [gpuLabel(`GPU ${plan.precision}, planned batch ${classifier.MAX_BATCH_SIZE}`), `${capacity.limits.gpu} img/s`],
+          [gpuLabel(`GPU ${plan.precision} ceiling, batch ${g.ceiling.batch}`), `${g.ceiling.imagesPerSec} img/s`],
+          [`GPU FP16 ceiling, batch ${g.fp16Ceiling.batch} (estimate: no FP16 model ships)`, `${g.fp16Ceiling.imagesPerSec} img/s`]
+        ]),
     ['frontend proxy', `${capacity.limits.frontend} img/s`],
     ['prime', `${capacity.primeChecksPerSec} checks/s`]
   ]))
   out.push(`Bottleneck: ${capacity.classify.sentence}.`, `Prime: ${capacity.prime.sentence}.`)
+  if (g !== null) out.push(`FP16: ${g.fp16Sentence}.`)
   if (plan.gpuMemory !== null) {
-    const g = plan.gpuMemory
-    out.push('', `GPU memory: ~${g.totalMiB} MiB of ${g.availableMiB} (context ${g.contextMiB} + weights ${g.weightsMiB} + workspace ${g.workspaceMiB} + activations ${g.activationsMiB} at batch ${classifier.MAX_BATCH_SIZE})`)
+    const m = plan.gpuMemory
+    out.push('', m.measuredMiB !== null
+      ? `GPU memory: ${m.totalMiB} MiB of ${m.availableMiB}, measured by gpu:check at batch ${classifier.MAX_BATCH_SIZE}`
+      : `GPU memory: ~${m.totalMiB} MiB of ${m.availableMiB} (estimate: context ${m.contextMiB} + weights ${m.weightsMiB} + workspace ${m.workspaceMiB} + activations ${m.activationsMiB} at batch ${classifier.MAX_BATCH_SIZE})`)
   }
   if (plan.cost !== null) {
     const at = plan.cost.usdPerMillionImagesAtTarget === null ? '' : `; $${plan.cost.usdPerMillionImagesAtTarget.toFixed(2)} at the target rate`
     out.push('', `Cost: $${plan.cost.pricePerHourUsd}/h (${plan.cost.source}) = $${plan.cost.usdPerMillionImages.toFixed(2)} per million images at capacity${at}`)
   }
-  const c = plan.costs
-  out.push('', 'Inputs (CPU-seconds per request on a target vCPU)', table([
-    ['classifier, per image (no inference)', ms(c.classifierCpuPerImage.value) + ' ms', c.classifierCpuPerImage.source],
-    ['frontend, per image', ms(c.frontendCpuPerImage.value) + ' ms', c.frontendCpuPerImage.source],
-    ['frontend, per prime check', ms(c.frontendCpuPerPrime.value) + ' ms', c.frontendCpuPerPrime.source],
-    ['prime, per check', ms(c.primeCpuPerCheck.value) + ' ms', c.primeCpuPerCheck.source]
-  ], 'lrl'))
+  out.push('', 'Inputs: measured on your machines, or defaults with their sources (CPU per request on a target vCPU)', table([
+    ['figure', 'value', 'origin', 'source'],
+    ...plan.sources.map((f) => [f.figure, f.value, f.origin, f.url === undefined ? f.source : `${f.source} ${f.url}`])
+  ], 'llll'))
   for (const w of plan.warnings) out.push(`WARNING: ${w}`)
   for (const n of plan.notes) out.push(`note: ${n}`)
   return out.join('\n') + '\n'

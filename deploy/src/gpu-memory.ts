@@ -1,7 +1,7 @@
 import type { GpuSpec } from './machines.js'
 import type { ModelPerf } from './models.js'
 
-/** FIELD-NOTES: each CUDA process costs about 300-400 MB of GPU memory; the upper end. */
+/** Estimate: each CUDA process costs about 300-400 MB of GPU memory for its context; the upper end. */
 export const CUDA_CONTEXT_MIB = 400
 /** Estimate: cuDNN workspace and onnxruntime's arena slack. From JS there is no gpu_mem_limit to cap it. */
 export const GPU_WORKSPACE_MIB = 256
@@ -17,23 +17,29 @@ export interface GpuMemory {
   workspaceMiB: number
   activationsMiB: number
   totalMiB: number
+  /** What CUDA can allocate on this GPU (nvidia-smi memory.total). */
   availableMiB: number
+  /** Set when `gpu:check` measured the total: then the parts above are the estimate it replaced. */
+  measuredMiB: number | null
 }
 
 /**
  * GPU memory of one classifier process (WORKERS=1): CUDA context + weights +
- * workspace + activations of the largest batch. A T4 has no MIG and no
- * memory isolation between processes, so every extra worker repeats it all.
+ * workspace + activations of the largest batch, or what `gpu:check` saw in use
+ * at that batch. A T4 has no MIG and no memory isolation between processes,
+ * so every extra worker repeats it all.
  */
-export function gpuMemory (model: ModelPerf, gpu: GpuSpec, batch: number): GpuMemory {
+export function gpuMemory (model: ModelPerf, gpu: GpuSpec, batch: number, measuredMiB: number | null = null): GpuMemory {
   const weightsMiB = Math.ceil(model.weightBytes / 2 ** 20)
   const activationsMiB = Math.ceil(model.activationMiBPerImage * batch)
+  const estimate = CUDA_CONTEXT_MIB + weightsMiB + GPU_WORKSPACE_MIB + activationsMiB
   return {
     contextMiB: CUDA_CONTEXT_MIB,
     weightsMiB,
     workspaceMiB: GPU_WORKSPACE_MIB,
     activationsMiB,
-    totalMiB: CUDA_CONTEXT_MIB + weightsMiB + GPU_WORKSPACE_MIB + activationsMiB,
-    availableMiB: gpu.memGiB * 1024
+    totalMiB: measuredMiB ?? estimate,
+    availableMiB: gpu.memMiB,
+    measuredMiB
   }
 }

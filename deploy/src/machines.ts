@@ -1,12 +1,18 @@
 import os from 'node:os'
+import { SOURCES } from './sources.js'
 
-/** A GPU as the planner sees it: memory and peak arithmetic rates. */
+/** A GPU as the planner sees it: usable memory and peak arithmetic rates (public figures). */
 export interface GpuSpec {
   model: string
-  memGiB: number
+  /** Marketed memory, GB. */
+  memGB: number
+  /** What CUDA can allocate: nvidia-smi's memory.total. */
+  memMiB: number
   fp32Tflops: number
   fp16Tflops: number
   int8Tops: number
+  memBandwidthGBs: number
+  source: string
 }
 
 /** A deploy target: what compose limits must fit into. */
@@ -19,12 +25,17 @@ export interface MachineSpec {
   /** On-demand USD per hour, us-east-1, when known. */
   pricePerHourUsd?: number
   priceSource?: string
+  priceUrl?: string
   notes?: string
 }
 
-export const T4: GpuSpec = { model: 'NVIDIA T4', memGiB: 16, fp32Tflops: 8.1, fp16Tflops: 65, int8Tops: 130 }
+/**
+ * The T4's datasheet says 16 GB GDDR6; nvidia-smi reports memory.total 15360 MiB
+ * on it (ECC on, as on EC2), and that is what the planner can allocate.
+ */
+export const T4: GpuSpec = { model: 'NVIDIA T4', memGB: 16, memMiB: 15_360, fp32Tflops: 8.1, fp16Tflops: 65, int8Tops: 130, memBandwidthGBs: 320, source: SOURCES.t4Datasheet }
 
-const PRICE_SOURCE = 'on-demand us-east-1, from public price tables (not AWS\'s own page): check before buying'
+const PRICE_SOURCE = 'on-demand us-east-1, Linux: check before buying'
 
 export const MACHINES: Record<string, MachineSpec> = {
   'g4dn.xlarge': {
@@ -35,6 +46,7 @@ export const MACHINES: Record<string, MachineSpec> = {
     gpu: T4,
     pricePerHourUsd: 0.526,
     priceSource: PRICE_SOURCE,
+    priceUrl: SOURCES.g4dnInstance,
     notes: '4 vCPUs are 2 physical cores with hyper-threading'
   },
   'g4dn.2xlarge': {
@@ -45,6 +57,7 @@ export const MACHINES: Record<string, MachineSpec> = {
     gpu: T4,
     pricePerHourUsd: 0.752,
     priceSource: PRICE_SOURCE,
+    priceUrl: SOURCES.g4dnInstance,
     notes: 'the same T4 as the xlarge with twice the vCPUs for JPEG decode'
   },
   'c6i.xlarge': {
@@ -54,6 +67,7 @@ export const MACHINES: Record<string, MachineSpec> = {
     memGiB: 8,
     pricePerHourUsd: 0.17,
     priceSource: PRICE_SOURCE,
+    priceUrl: SOURCES.c6iInstance,
     notes: 'CPU only: the int8 model with onnxruntime\'s CPU provider'
   }
 }

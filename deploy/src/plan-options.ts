@@ -1,8 +1,13 @@
+import { fileURLToPath } from 'node:url'
 import { deriveCosts } from './costs.js'
-import { MACHINE_NAMES, machineByName } from './machines.js'
+import { pickGpuProfile, readGpuProfiles, sameGpu, type SourcedGpuProfile } from './gpu-profile.js'
+import { MACHINE_NAMES, machineByName, type MachineSpec } from './machines.js'
 import { MODELS } from './models.js'
-import { plan, PlanError, type Plan } from './planner.js'
+import { CPU_MODEL, GPU_MODEL, plan, PlanError, type Plan } from './planner.js'
 import { readProfiles } from './profiles.js'
+
+/** Where `npm run gpu:check` writes its profiles, and `plan` looks for them. */
+export const GPU_PROFILES_DIR = fileURLToPath(new URL('../gpu-profiles', import.meta.url))
 
 /** Options every command that needs a plan accepts (node:util parseArgs format). */
 export const PLAN_OPTIONS = {
@@ -14,7 +19,8 @@ export const PLAN_OPTIONS = {
   'core-speed': { type: 'string', default: '1' },
   'images-per-sec': { type: 'string' },
   'prime-per-sec': { type: 'string' },
-  'slo-ms': { type: 'string' }
+  'slo-ms': { type: 'string' },
+  'gpu-profiles': { type: 'string' }
 } as const
 
 export interface PlanFlags {
@@ -27,6 +33,31 @@ export interface PlanFlags {
   'images-per-sec'?: string | undefined
   'prime-per-sec'?: string | undefined
   'slo-ms'?: string | undefined
+  'gpu-profiles'?: string | undefined
+}
+
+/**
+ * The gpu:check profile for this machine's GPU and the plan's model, if any.
+ * Looked for in deploy/gpu-profiles; a location given with --gpu-profiles
+ * must hold one, or the plan stops and says why none fits.
+ */
+export async function gpuProfileFor (machine: MachineSpec, flags: PlanFlags, notes: string[], defaultDir = GPU_PROFILES_DIR): Promise<SourcedGpuProfile | undefined> {
+  const provider = flags.provider === 'auto' ? (machine.gpu === undefined ? 'cpu' : 'cuda') : flags.provider
+  if (provider !== 'cuda' || machine.gpu === undefined) return undefined
+  const model = flags.model ?? (provider === 'cuda' ? GPU_MODEL : CPU_MODEL)
+  const location = flags['gpu-profiles'] ?? defaultDir
+  const all = await readGpuProfiles(location)
+  const picked = pickGpuProfile(all, machine.gpu.model, model)
+  if (picked === undefined && flags['gpu-profiles'] !== undefined) {
+    const why = all.map(({ file, profile: p }) => p.provider !== 'cuda'
+      ? `${file} ran on ${p.provider}, not CUDA`
+      : p.gpu === null || !sameGpu(p.gpu.name, machine.gpu!.model) ? `${file} is for ${p.gpu?.name ?? 'no GPU'}` : `${file} measured ${p.model.name}`)
+    throw new PlanError(`no CUDA profile of ${model} on a ${machine.gpu.model} in ${location}${why.length > 0 ? `: ${why.join('; ')}` : ''}`)
+  }
+  notes.push(picked === undefined
+    ? `GPU figures are public ${machine.gpu.model} figures, not measured: run npm run gpu:check on the GPU host to replace them`
+    : `GPU figures measured by gpu:check: ${picked.file}`)
+  return picked
 }
 
 function numberFlag (name: string, value: string | undefined, min: number): number | undefined {
@@ -49,8 +80,10 @@ export async function planFromFlags (flags: PlanFlags): Promise<Plan> {
   const profiles = flags.profiles === undefined ? [] : await readProfiles(flags.profiles)
   if (flags.profiles !== undefined && profiles.length === 0) throw new PlanError(`no *.json profiles in ${flags.profiles}`)
   const { costs, notes } = deriveCosts(profiles, { measuredModel, coreSpeed })
-  if (profiles.length === 0) notes.push('no --profiles: per-request costs are FIELD-NOTES defaults, not measurements')
+  if (profiles.length === 0) notes.push('no --profiles: per-request costs are defaults (sources below), not measurements of your traffic')
+  const gpuProfile = await gpuProfileFor(machine, flags, notes)
   return plan({
+    ...(gpuProfile === undefined ? {} : { gpuProfile }),
     machine,
     costs,
     costNotes: notes,

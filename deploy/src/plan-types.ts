@@ -1,6 +1,7 @@
 import type { Service } from './allocate.js'
 import type { Costs } from './costs.js'
 import type { GpuMemory } from './gpu-memory.js'
+import type { SourcedGpuProfile } from './gpu-profile.js'
 import type { MachineSpec } from './machines.js'
 
 export type Provider = 'cuda' | 'cpu'
@@ -20,6 +21,28 @@ export interface PlanInput {
   primePerSec?: number
   /** p99 latency target for classify; DEFAULT_SLO_MS when absent. */
   sloMs?: number
+  /** A CUDA profile from `gpu:check` for this machine's GPU and the model: replaces the public GPU figures. */
+  gpuProfile?: SourcedGpuProfile
+}
+
+/** One input figure of the plan: measured on the user's machines, or a default with its source. */
+export interface SourceLine {
+  figure: string
+  value: string
+  origin: 'measured' | 'default' | 'estimate'
+  source: string
+  url?: string
+}
+
+/** The GPU's side: the batch curve in use, its own ceiling, and what FP16 would add. */
+export interface GpuSummary {
+  measured: boolean
+  curveSource: string
+  /** Best images/s within the SLO at the served precision, and at FP16 (an estimate: no FP16 model ships). */
+  ceiling: { imagesPerSec: number, batch: number }
+  fp16Ceiling: { imagesPerSec: number, batch: number }
+  /** Which stage would bind with an FP16 model, in one sentence. */
+  fp16Sentence: string
 }
 
 export interface ServiceLimits {
@@ -49,6 +72,7 @@ export interface ClassifierSettings {
   MAX_QUEUE_DELAY_MS: number
   MAX_QUEUE: number
   UV_THREADPOOL_SIZE: number
+  /** Seconds in the Retry-After of a 503 for a full queue: the time to drain it. */
   RETRY_AFTER_S: number
 }
 
@@ -70,6 +94,8 @@ export interface Plan {
     limits: { classifierCpu: number, gpu: number | null, frontend: number }
   }
   gpuMemory: GpuMemory | null
+  gpu: GpuSummary | null
+  sources: SourceLine[]
   cost: { pricePerHourUsd: number, usdPerMillionImages: number, usdPerMillionImagesAtTarget: number | null, source: string } | null
   costs: Costs
   warnings: string[]

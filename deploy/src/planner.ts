@@ -3,9 +3,12 @@ import { chooseBatch, queueDelayMs, sizeQueue } from './batching.js'
 import { explainCapacity } from './capacity.js'
 import { DEFAULT_COSTS } from './costs.js'
 import { gpuMemory } from './gpu-memory.js'
+import { planGpu } from './gpu-plan.js'
+import { sameGpu } from './gpu-profile.js'
 import { sizeMemory } from './memory.js'
-import { cpuBatchMs, cpuInferenceSeconds, gpuBatchMs, MODELS, type ModelPerf } from './models.js'
+import { cpuBatchMs, cpuInferenceSeconds, MODELS, type ModelPerf } from './models.js'
 import { PlanError, type Plan, type PlanInput, type Provider } from './plan-types.js'
+import { planSources } from './plan-sources.js'
 
 export * from './plan-types.js'
 
@@ -29,10 +32,22 @@ function resolveModel (input: PlanInput): { model: ModelPerf, provider: Provider
   const name = input.model ?? (provider === 'cuda' ? GPU_MODEL : CPU_MODEL)
   const model = MODELS[name]
   if (model === undefined) throw new PlanError(`unknown model "${name}"; known: ${Object.keys(MODELS).join(', ')}`)
-  if (provider === 'cuda' && model.gpuImagesPerSecPerTflops === undefined) {
+  if (provider === 'cuda' && model.t4 === undefined) {
     throw new PlanError(`${name} is not planned for the GPU: its int8 operators are meant for the CPU provider`)
   }
   return { model, provider }
+}
+
+/** A GPU profile stands for this plan only if it ran on CUDA, on this GPU, with this model. */
+function checkGpuProfile (input: PlanInput, model: ModelPerf, provider: Provider): void {
+  const sourced = input.gpuProfile
+  if (sourced === undefined) return
+  const { file, profile } = sourced
+  if (profile.provider !== 'cuda') throw new PlanError(`${file} ran on ${profile.provider}, not CUDA: it is not a GPU profile`)
+  if (provider !== 'cuda') throw new PlanError(`${file} is a GPU profile but the plan runs on ${provider}`)
+  const gpu = input.machine.gpu!
+  if (profile.gpu === null || !sameGpu(profile.gpu.name, gpu.model)) throw new PlanError(`${file} was measured on ${profile.gpu?.name ?? 'no GPU'}, not the ${input.machine.name}'s ${gpu.model}`)
+  if (profile.model.name !== model.name) throw new PlanError(`${file} measured ${profile.model.name}, not ${model.name}`)
 }
 
 /**
@@ -48,6 +63,7 @@ export function plan (input: PlanInput): Plan {
   check('sloMs', input.sloMs, 1)
   const { machine } = input
   const { model, provider } = resolveModel(input)
+  checkGpuProfile(input, model, provider)
   const costs = input.costs ?? DEFAULT_COSTS
   const sloMs = input.sloMs ?? DEFAULT_SLO_MS
   const primePerSec = input.primePerSec ?? 0
@@ -78,16 +94,10 @@ export function plan (input: PlanInput): Plan {
   // Capacity of each stage for classify, images/s.
   const classifierCpu = shares.classifier / perImage
   const frontendImages = Math.max(0, shares.frontend - primePerSec * costs.frontendCpuPerPrime.value) / costs.frontendCpuPerImage.value
-  const gpuChoice = provider === 'cuda' && machine.gpu !== undefined
-    ? chooseBatch((b) => gpuBatchMs(model, machine.gpu!, b), {
-      sloMs,
-      decodeMs,
-      efficiency: 0.9,
-      // 1.5x what the CPU and the frontend can feed it, whatever the target: a
-      // GPU ceiling below the CPU's wastes vCPUs, and the margin drains bursts.
-      enough: 1.5 * Math.min(classifierCpu, frontendImages)
-    })
+  const gpuPlan = provider === 'cuda'
+    ? planGpu({ model, profile: input.gpuProfile, sloMs, decodeMs, feed: Math.min(classifierCpu, frontendImages) })
     : undefined
+  const gpuChoice = gpuPlan?.choice
   const choice = gpuChoice ?? cpuChoice!
   if (!choice.fitsSlo) warnings.push(`SLO ${sloMs} ms is too tight: decode (${decodeMs.toFixed(1)} ms) plus one batch-1 run does not fit in half of it`)
   const intraOp = provider === 'cuda' ? 1 : Math.max(1, Math.round(shares.classifier * inference / perImage))
@@ -124,7 +134,7 @@ export function plan (input: PlanInput): Plan {
     primeReplicas: prime.replicas
   })
   warnings.push(...memory.warnings)
-  const gpuMem = provider === 'cuda' && machine.gpu !== undefined ? gpuMemory(model, machine.gpu, choice.batch) : null
+  const gpuMem = gpuPlan !== undefined ? gpuMemory(model, machine.gpu!, choice.batch, gpuPlan.measuredMemMiB) : null
   if (gpuMem !== null && gpuMem.totalMiB > 0.9 * gpuMem.availableMiB) {
     warnings.push(`GPU memory estimate ${gpuMem.totalMiB} MiB is over 90 % of the ${machine.gpu!.model}'s ${gpuMem.availableMiB} MiB`)
   }
@@ -166,6 +176,8 @@ export function plan (input: PlanInput): Plan {
     },
     capacity: capacity.summary,
     gpuMemory: gpuMem,
+    gpu: gpuPlan === undefined ? null : gpuSummary(gpuPlan, capacity.summary.limits),
+    sources: planSources({ machine, model, provider, costs, gpuCurve: gpuPlan?.curve, gpuMem }),
     cost: price === undefined || capacity.classifyImagesPerSec <= 0
       ? null
       : {
@@ -177,5 +189,22 @@ export function plan (input: PlanInput): Plan {
     costs,
     warnings,
     notes
+  }
+}
+
+/** The GPU's own ceilings next to the others, and which stage would bind with an FP16 model. */
+function gpuSummary (g: ReturnType<typeof planGpu>, limits: Plan['capacity']['limits']): NonNullable<Plan['gpu']> {
+  const fp16 = Math.round(g.fp16Ceiling.imagesPerSec)
+  const others = { 'CPU decode': limits.classifierCpu, 'the frontend': limits.frontend }
+  const [binder, rate] = Object.entries(others).reduce((a, b) => (b[1] < a[1] ? b : a))
+  const fp16Sentence = fp16 <= rate
+    ? `with an FP16 model the GPU (~${fp16} img/s) would still bind`
+    : `with an FP16 model the GPU ceiling would rise to ~${fp16} img/s, but ${binder} (~${rate} img/s) would still bind: classify would not get faster`
+  return {
+    measured: g.curve.measured,
+    curveSource: g.curve.source,
+    ceiling: { imagesPerSec: Math.round(g.ceiling.imagesPerSec), batch: g.ceiling.batch },
+    fp16Ceiling: { imagesPerSec: fp16, batch: g.fp16Ceiling.batch },
+    fp16Sentence
   }
 }

@@ -6,7 +6,7 @@ import type { LoadResult } from '../../loadtest/src/result.js'
  * The parts of a loadtest result (loadtest/results/*.json) the planner reads.
  * Services are keyed by name: prime, classifier, frontend (and nginx in comparisons).
  */
-export type LoadProfile = Pick<LoadResult, 'scenario' | 'targetUrl' | 'via' | 'startedAt' | 'machine' | 'requestsPerSec' | 'total' | 'errors' | 'non2xx' | 'services'>
+export type LoadProfile = Pick<LoadResult, 'scenario' | 'targetUrl' | 'via' | 'startedAt' | 'machine' | 'requestsPerSec' | 'total' | 'errors' | 'non2xx' | 'services' | 'classifier'>
 
 export type ServiceName = 'frontend' | 'prime' | 'classifier'
 
@@ -42,6 +42,10 @@ export function parseProfile (text: string, file: string): LoadProfile {
   if (!isRecord(data.machine)) throw new ProfileError(`${file}: "machine" must be an object`)
   if (data.non2xx !== undefined && !isRecord(data.non2xx)) throw new ProfileError(`${file}: "non2xx" must be an object`)
   if (!isRecord(data.services)) throw new ProfileError(`${file}: "services" must be an object`)
+  if (data.classifier !== undefined && (!isRecord(data.classifier) || typeof data.classifier.model !== 'string' ||
+    (data.classifier.provider !== 'cuda' && data.classifier.provider !== 'cpu'))) {
+    throw new ProfileError(`${file}: "classifier" must record a model name and a provider (cuda or cpu)`)
+  }
   for (const [name, sample] of Object.entries(data.services)) {
     if (!isRecord(sample) || typeof sample.cpuSecondsPerRequest !== 'number' ||
       !isRecord(sample.rssMiB) || typeof sample.rssMiB.max !== 'number') {

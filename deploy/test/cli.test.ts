@@ -30,19 +30,24 @@ describe('deploy CLI: plan', () => {
     const envFile = path.join(dir, 'g4dn.env')
     const run = await cli(['plan', '--machine', 'g4dn.xlarge', '--out', envFile])
     expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(/^Plan for g4dn.xlarge: 4 vCPU .*NVIDIA T4 16 GB/)
-    expect(run.stdout).toMatch(/^classifier\s+1\s+2\.75\s+\d+m/m)
+    expect(run.stdout).toMatch(/^Plan for g4dn.xlarge: 4 vCPU .*NVIDIA T4 \(15360 MiB usable\)/)
+    expect(run.stdout).toMatch(/^classifier\s+1\s+2\.50\s+\d+m/m)
     expect(run.stdout).toMatch(/^MAX_QUEUE\s+\d+/m)
     expect(run.stdout).toMatch(/Bottleneck: CPU JPEG decode bounds classify at ~\d+ img\/s/)
     expect(run.stdout).toMatch(/Cost: \$0\.526\/h .* = \$\d+\.\d\d per million images/)
-    expect(run.stdout).toMatch(/note: no --profiles: per-request costs are FIELD-NOTES defaults/)
+    expect(run.stdout).toMatch(/note: no --profiles: per-request costs are defaults/)
+    expect(run.stdout).toMatch(/^GPU fp32 ceiling, batch 32 \(public figures\)\s+412 img\/s$/m)
+    expect(run.stdout).toMatch(/^GPU FP16 ceiling, batch 32 \(estimate: no FP16 model ships\)\s+1083 img\/s$/m)
+    expect(run.stdout).toMatch(/^FP16: .* CPU decode .* would still bind/m)
+    expect(run.stdout).toContain('https://github.com/NVIDIA/DeepLearningExamples')
     expect(run.stderr).toContain(`wrote ${envFile}`)
     const env = await readFile(envFile, 'utf8')
     for (const key of ['FRONTEND_CPUS', 'FRONTEND_MEM', 'PRIME_CPUS', 'PRIME_MEM', 'PRIME_REPLICAS', 'CLASSIFIER_CPUS', 'CLASSIFIER_MEM',
-      'EXECUTION_PROVIDER', 'MODEL', 'WORKERS', 'INTRA_OP_THREADS', 'MAX_BATCH_SIZE', 'MAX_QUEUE_DELAY_MS', 'MAX_QUEUE', 'UV_THREADPOOL_SIZE']) {
+      'EXECUTION_PROVIDER', 'MODEL', 'WORKERS', 'INTRA_OP_THREADS', 'MAX_BATCH_SIZE', 'MAX_QUEUE_DELAY_MS', 'MAX_QUEUE', 'UV_THREADPOOL_SIZE', 'RETRY_AFTER_S']) {
       expect(env).toMatch(new RegExp(`^${key}=\\S+$`, 'm'))
     }
-    expect(env).toMatch(/^CLASSIFIER_CPUS=2\.75$/m)
+    expect(env).toMatch(/^CLASSIFIER_CPUS=2\.5$/m)
+    expect(env).toMatch(/^RETRY_AFTER_S=\d+$/m)
     expect(env).toMatch(/^CLASSIFIER_MEM=\d+m$/m)
     expect(env).toMatch(/^EXECUTION_PROVIDER=cuda$/m)
   })
@@ -94,5 +99,17 @@ describe('deploy CLI: plan', () => {
     const command = await cli(['deploy'])
     expect(command.code).toBe(2)
     expect(command.stderr).toMatch(/unknown command "deploy"/)
+  })
+})
+
+describe('the env file and the compose files', () => {
+  it('writes only variables that compose.yaml passes to a service', async () => {
+    const envFile = path.join(dir, 'keys.env')
+    expect((await cli(['plan', '--machine', 'g4dn.xlarge', '--out', envFile])).code).toBe(0)
+    const compose = await readFile(new URL('../../compose.yaml', import.meta.url), 'utf8')
+    const keys = (await readFile(envFile, 'utf8')).split('\n').filter((l) => /^[A-Z]/.test(l)).map((l) => l.split('=')[0]!)
+    expect(keys).toContain('PRIME_REPLICAS')
+    expect(keys).toContain('RETRY_AFTER_S')
+    for (const key of keys) expect(compose, `${key} is written but compose.yaml never reads it`).toContain(`\${${key}:-`)
   })
 })

@@ -1,4 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { envFile } from '../src/format.js'
+import { plan } from '../src/planner.js'
+import { MACHINES } from '../src/machines.js'
 import { run } from './containers/docker.js'
 
 interface ComposeService {
@@ -7,7 +13,7 @@ interface ComposeService {
   environment?: Record<string, string>
   ports?: Array<{ target: number, host_ip?: string }>
   networks?: Record<string, unknown>
-  deploy?: { resources?: { reservations?: { devices?: unknown[] } } }
+  deploy?: { replicas?: number, resources?: { limits?: { cpus?: number | string, memory?: string }, reservations?: { devices?: unknown[] } } }
 }
 
 interface ComposeConfig {
@@ -20,7 +26,7 @@ const DEFAULTS = { MODEL: '', EXECUTION_PROVIDER: '', FRONTEND_BIND: '', FRONTEN
 
 /** `docker compose config` of the given files: merged, interpolated, validated. */
 async function config (...files: string[]): Promise<ComposeConfig> {
-  const out = await run('docker', ['compose', ...files.flatMap((f) => ['-f', f]), 'config', '--format', 'json'], DEFAULTS)
+  const out = await run('docker', ['compose', ...files.flatMap((f) => f.endsWith('.env') ? ['--env-file', f] : ['-f', f]), 'config', '--format', 'json'], DEFAULTS)
   return JSON.parse(out) as ComposeConfig
 }
 
@@ -48,5 +54,34 @@ describe('the compose files, as docker compose config reads them', () => {
     // models-init shares the classifier's image and model, so one build serves both.
     expect(services['models-init']).toMatchObject({ image: classifier.image, environment: { MODEL: 'resnet50-v1-12' } })
     expect(classifier.image).toMatch(/-gpu$/)
+  })
+
+  it('passes every figure of the plan\'s env file to the services, prime replicas and Retry-After included', async () => {
+    const p = plan({ machine: MACHINES['g4dn.2xlarge']!, primePerSec: 6000, imagesPerSec: 100, sloMs: 4000 })
+    expect(p.services.prime.replicas).toBe(2)
+    expect(p.classifier.RETRY_AFTER_S).toBeGreaterThan(1)
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'plan-env-'))
+    try {
+      const file = path.join(dir, 'plan.env')
+      await writeFile(file, envFile(p))
+      const { services } = await config(file, 'compose.yaml', 'compose.gpu.yaml')
+      expect(services.prime!.deploy?.replicas).toBe(2)
+      expect(Number(services.prime!.deploy?.resources?.limits?.cpus)).toBe(p.services.prime.cpus)
+      expect(Number(services.classifier!.deploy?.resources?.limits?.cpus)).toBe(p.services.classifier.cpus)
+      expect(Number(services.classifier!.deploy?.resources?.limits?.memory)).toBe(p.services.classifier.memMiB * 2 ** 20)
+      const c = p.classifier
+      expect(services.classifier!.environment).toMatchObject({
+        EXECUTION_PROVIDER: 'cuda',
+        MODEL: c.MODEL,
+        MAX_BATCH_SIZE: String(c.MAX_BATCH_SIZE),
+        MAX_QUEUE: String(c.MAX_QUEUE),
+        MAX_QUEUE_DELAY_MS: String(c.MAX_QUEUE_DELAY_MS),
+        INTRA_OP_THREADS: String(c.INTRA_OP_THREADS),
+        UV_THREADPOOL_SIZE: String(c.UV_THREADPOOL_SIZE),
+        RETRY_AFTER_S: String(c.RETRY_AFTER_S)
+      })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -97,4 +97,42 @@ describe('planner profiles', () => {
     await writeFile(path.join(dir, 'bad.json'), '{ not json')
     await expect(readProfiles(path.join(dir, 'bad.json'))).rejects.toThrow(/bad\.json: not JSON/)
   })
+
+  it('never corrects a run on CUDA as if inference had taken the classifier\'s CPU', async () => {
+    const dir = await tmpDir()
+    await writeResults(dir, [{
+      ...result('classify', 'direct', { classifier: usage(0.02, 2600) }),
+      classifier: { model: 'resnet50-v1-12', provider: 'cuda' }
+    }])
+    // --profile-model says ResNet-50 (45 ms of CPU inference per image): a CUDA run must ignore it.
+    const { costs, notes } = deriveCosts(await readProfiles(dir), { measuredModel: MODELS['resnet50-v1-12']!, coreSpeed: 1 })
+    expect(costs.classifierCpuPerImage.value).toBeCloseTo(0.02, 9)
+    expect(costs.classifierCpuPerImage.source).toMatch(/inference of resnet50-v1-12 on CUDA, none on the CPU/)
+    // Its RSS holds the CUDA libraries, not a CPU working set.
+    expect(costs.classifierBaseRssMiB.value).toBe(2600 - 2048 - Math.ceil(102_576_593 / 2 ** 20))
+    expect(notes.join('\n')).not.toMatch(/does not record/)
+  })
+
+  it('takes out the inference of the model a CPU run recorded, not --profile-model\'s', async () => {
+    const dir = await tmpDir()
+    await writeResults(dir, [{ ...result('classify', 'direct', { classifier: usage(0.05, 180) }), classifier: { model: 'mobilenetv2-12-int8', provider: 'cpu' } }])
+    const { costs } = deriveCosts(await readProfiles(dir), { measuredModel: MODELS['resnet50-v1-12']!, coreSpeed: 1 })
+    expect(costs.classifierCpuPerImage.value).toBeCloseTo(0.05 - cpuInferenceSeconds(mobilenet, 1), 9)
+  })
+
+  it('falls back to --profile-model on the CPU for results that record no classifier, and says so', async () => {
+    const dir = await tmpDir()
+    const [file] = await writeResults(dir, [result('classify', 'direct', { classifier: usage(0.05, 180) })])
+    const { notes } = deriveCosts(await readProfiles(dir), { measuredModel: mobilenet, coreSpeed: 1 })
+    expect(notes).toContain(`${file} does not record the classifier's model and provider: taken as mobilenetv2-12-int8 on the CPU (--profile-model)`)
+  })
+
+  it('rejects a recorded classifier without a provider, and a model the planner has no figures for', async () => {
+    const dir = await tmpDir()
+    await writeFile(path.join(dir, 'a.json'), JSON.stringify({ ...result('classify', 'direct', { classifier: usage(0.05, 180) }), classifier: { model: 'x' } }))
+    await expect(readProfiles(dir)).rejects.toThrow(/a.json: "classifier" must record a model name and a provider/)
+    await writeFile(path.join(dir, 'a.json'), JSON.stringify({ ...result('classify', 'direct', { classifier: usage(0.05, 180) }), classifier: { model: 'vgg16', provider: 'cpu' } }))
+    expect(() => deriveCosts([{ file: 'a.json', profile: { ...result('classify', 'direct', { classifier: usage(0.05, 180) }), classifier: { model: 'vgg16', provider: 'cpu' } } }], { measuredModel: mobilenet, coreSpeed: 1 }))
+      .toThrow(/a.json: the classifier ran "vgg16", which the planner has no figures for/)
+  })
 })

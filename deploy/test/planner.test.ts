@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { replicasFor, shareCpus } from '../src/allocate.js'
-import { MACHINES, localMachine } from '../src/machines.js'
+import { DEFAULT_COSTS } from '../src/costs.js'
+import { MACHINES, T4, localMachine } from '../src/machines.js'
 import { MODELS } from '../src/models.js'
 import { plan, PlanError, type Plan } from '../src/planner.js'
 
@@ -21,10 +22,51 @@ describe('planner', () => {
     expect(p.capacity.classify.sentence).toMatch(/^CPU JPEG decode bounds classify at ~\d+ img\/s .* before the T4 does/)
   })
 
-  it('names the T4 as the bottleneck when a g4dn.2xlarge has twice the vCPUs to decode', () => {
+  it('names the frontend proxy as the bottleneck on a g4dn.2xlarge, where twice the vCPUs decode faster than one event loop proxies', () => {
     const p = plan({ machine: MACHINES['g4dn.2xlarge']! })
+    expect(p.capacity.classify.kind).toBe('frontend')
+    expect(p.services.frontend.cpus).toBe(1)
+    expect(p.capacity.limits.frontend).toBe(Math.round(1 / DEFAULT_COSTS.frontendCpuPerImage.value))
+    expect(p.capacity.limits.classifierCpu).toBeGreaterThan(p.capacity.limits.frontend)
+  })
+
+  it('names the T4 as the bottleneck on a g4dn.2xlarge when uploads are small, and says decode would bind with FP16', () => {
+    const costs = { ...DEFAULT_COSTS, frontendCpuPerImage: { value: 0.0005, measured: true, source: 'small uploads' } }
+    const p = plan({ machine: MACHINES['g4dn.2xlarge']!, costs })
     expect(p.capacity.classify.kind).toBe('gpu')
     expect(p.capacity.limits.classifierCpu).toBeGreaterThan(p.capacity.limits.gpu!)
+    expect(p.gpu!.fp16Ceiling.imagesPerSec).toBeGreaterThan(p.capacity.limits.classifierCpu)
+    expect(p.gpu!.fp16Sentence).toMatch(new RegExp(`rise to ~${p.gpu!.fp16Ceiling.imagesPerSec} img/s, but CPU decode \\(~${p.capacity.limits.classifierCpu} img/s\\) would still bind`))
+  })
+
+  it('shows the T4\'s own fp32 and FP16 ceilings beside the decode ceiling on a g4dn.xlarge, where decode binds either way', () => {
+    const p = plan({ machine: g4dn })
+    const g = p.gpu!
+    expect(g.measured).toBe(false)
+    // The public T4 table: 420 img/s at batch 32 fp32 (77.62 ms), 1,083 img/s FP16 (29.54 ms).
+    expect(g.ceiling).toEqual({ imagesPerSec: Math.round(32_000 / 77.62), batch: 32 })
+    expect(g.fp16Ceiling).toEqual({ imagesPerSec: Math.round(32_000 / 29.54), batch: 32 })
+    expect(p.capacity.limits.gpu).toBeLessThanOrEqual(g.ceiling.imagesPerSec)
+    expect(p.capacity.limits.classifierCpu).toBeLessThan(p.capacity.limits.gpu!)
+    expect(g.fp16Sentence).toMatch(/but CPU decode \(~\d+ img\/s\) would still bind: classify would not get faster/)
+  })
+
+  it('plans the T4 with the 15,360 MiB CUDA can allocate, not the 16,384 of its 16 GB label', () => {
+    expect(T4.memMiB).toBe(15_360)
+    expect(plan({ machine: g4dn }).gpuMemory!.availableMiB).toBe(15_360)
+  })
+
+  it('takes the frontend\'s default CPU per image from the project\'s own loadtest run, and labels every default with its source', () => {
+    expect(DEFAULT_COSTS.frontendCpuPerImage.value).toBe(0.0037)
+    const p = plan({ machine: g4dn })
+    for (const f of p.sources) {
+      expect(f.origin).not.toBe('measured')
+      expect(f.source.length).toBeGreaterThan(10)
+      expect(f.source).not.toMatch(/FIELD-NOTES|shared/)
+    }
+    const gpuFigures = p.sources.filter((f) => /T4|price/.test(f.figure))
+    expect(gpuFigures.length).toBe(3)
+    for (const f of gpuFigures) expect(f.url).toMatch(/^https:\/\//)
   })
 
   it('names CPU inference as the bottleneck on a CPU-only c6i.xlarge with the int8 model', () => {
@@ -90,7 +132,8 @@ describe('planner', () => {
     expect(g.weightsMiB).toBe(Math.ceil(102_576_593 / 2 ** 20))
     expect(g.activationsMiB).toBe(Math.ceil(45 * p.classifier.MAX_BATCH_SIZE))
     expect(g.totalMiB).toBe(g.contextMiB + g.weightsMiB + g.workspaceMiB + g.activationsMiB)
-    expect(g.availableMiB).toBe(16 * 1024)
+    expect(g.availableMiB).toBe(15_360)
+    expect(g.measuredMiB).toBeNull()
   })
 
   it('prices a million images at the planned throughput', () => {

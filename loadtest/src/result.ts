@@ -67,6 +67,17 @@ export interface LoadResult {
   services: Record<string, ServiceUsage>
   /** The load generator's own CPU use: near 100 means the client, not the server, is the bottleneck. */
   clientCpuPercent: number
+  /**
+   * The model and execution provider the classifier served during the run (from its /info), when the
+   * scenario reached it: the planner takes CPU inference out of a CPU run's cost, and nothing out of a CUDA run's.
+   */
+  classifier?: ClassifierRun
+}
+
+/** What the classifier ran: its catalog model and the provider its session really uses. */
+export interface ClassifierRun {
+  model: string
+  provider: 'cuda' | 'cpu'
 }
 
 export interface WriteOptions {

@@ -1,3 +1,4 @@
+import { classifierRun } from './classifier-run.js'
 import { DEFAULT_CONNECTIONS, DEFAULT_DURATION_SEC, DEFAULT_OPEN_CONNECTIONS, DEFAULT_WARMUP_SEC, measure } from './measure.js'
 import { RESULTS_DIR, TABLE_PATH } from './paths.js'
 import type { LoadResult } from './result.js'
@@ -65,6 +66,11 @@ export async function runScenario (opts: RunOptions): Promise<{ result: LoadResu
       pids: opts.pids ?? scenarioPids(scenario.services(route), stack),
       quiet: opts.quiet
     })
+    if (scenario.services(route).includes('classifier')) {
+      const ran = await classifierRun(url, route === 'frontend')
+      if (ran !== undefined) result.classifier = ran
+      else if (opts.quiet !== true) process.stderr.write(`could not ask the classifier for its model and provider (${url}): the result does not record them\n`)
+    }
     const file = await writeResult(result, { resultsDir: opts.resultsDir ?? RESULTS_DIR, tablePath: opts.tablePath ?? TABLE_PATH })
     return { result, file }
   } finally {

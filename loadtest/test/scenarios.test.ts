@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LoadResult } from '../src/result.js'
 import { runScenario } from '../src/run-scenario.js'
 import { SCENARIOS } from '../src/scenarios/index.js'
-import { startStack, type Stack } from '../src/stack.js'
+import { DEFAULT_LOADTEST_MODEL, startStack, type Stack } from '../src/stack.js'
 
 // A smoke run: the scripts work end to end against the real local stack. No timing thresholds.
 let stack: Stack
@@ -73,6 +73,15 @@ describe('load scenarios (smoke runs against the local stack)', () => {
     })
     expectSane(result, 'classify')
     expect(Object.keys(result.services).sort()).toEqual(['classifier', 'frontend'])
+    // The planner reads these to know whether inference ran on this CPU.
+    expect(result.classifier).toEqual({ model: process.env.MODEL ?? DEFAULT_LOADTEST_MODEL, provider: 'cpu' })
+  })
+
+  it('records no classifier for a scenario that does not reach it', async () => {
+    const { result } = await runScenario({
+      scenario: 'prime-small', stack, connections: 1, durationSec: 0.5, warmupSec: 0, resultsDir: dir, tablePath: join(dir, 'prime.md'), quiet: true
+    })
+    expect(result.classifier).toBeUndefined()
   })
 
   it('refuses an unknown scenario, naming the known ones', async () => {

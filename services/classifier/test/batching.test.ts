@@ -36,11 +36,12 @@ describe('dynamic batching through the HTTP API', () => {
     expect((await app.inject('/metrics')).body).toMatch(/classifier_rejected_requests_total\{reason="queue_full"[^}]*\} 1/)
   })
 
-  it('answers 503 CLASSIFIER_TIMEOUT and drops the image from the queue when it waited past REQUEST_TIMEOUT_MS', async () => {
-    const app = await buildApp({ MAX_BATCH_SIZE: '64', MAX_QUEUE_DELAY_MS: '3000', REQUEST_TIMEOUT_MS: '100' })
+  it('answers 503 CLASSIFIER_TIMEOUT with the planned RETRY_AFTER_S and drops the image from the queue when it waited past REQUEST_TIMEOUT_MS', async () => {
+    const app = await buildApp({ MAX_BATCH_SIZE: '64', MAX_QUEUE_DELAY_MS: '3000', REQUEST_TIMEOUT_MS: '100', RETRY_AFTER_S: '7' })
     const before = await histogramMean(app, 'classifier_batch_size')
     const res = await classifyRaw(app, photo('goldfish.jpg'))
     expect(res.statusCode).toBe(503)
+    expect(res.headers['retry-after']).toBe('7')
     expect(res.json<ErrorReply>().error.code).toBe('CLASSIFIER_TIMEOUT')
     expect(app.classifier.batcher.depth).toBe(0)
     expect(await histogramMean(app, 'classifier_batch_size')).toEqual(before)

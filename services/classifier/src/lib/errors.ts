@@ -1,17 +1,15 @@
 import { HttpError } from '@inference-stack/kit'
+import { DEFAULT_RETRY_AFTER_S } from '../config.js'
 import { BatcherError } from './batcher.js'
 import { ImageError } from './preprocess.js'
-
-/** Seconds a client should wait after a 503 (queue full, timeout, shutting down). */
-export const RETRY_AFTER_S = 1
-
-const retry = { 'retry-after': String(RETRY_AFTER_S) }
 
 /**
  * Maps domain errors to the HTTP error the client sees. The routes' onError hook
  * (lib/rejections.ts) counts each refusal by reason from its code and status.
  */
-export function toHttpError (err: unknown): HttpError | undefined {
+export function toHttpError (err: unknown, retryAfterS = DEFAULT_RETRY_AFTER_S): HttpError | undefined {
+  // Seconds a client should wait after a 503 (queue full, timeout, shutting down): the RETRY_AFTER_S setting.
+  const retry = { 'retry-after': String(retryAfterS) }
   if (err instanceof ImageError) {
     if (err.kind === 'too_large') return new HttpError(413, 'CLASSIFIER_IMAGE_TOO_LARGE', err.message)
     if (err.kind === 'unsupported') return new HttpError(415, 'CLASSIFIER_UNSUPPORTED_IMAGE', err.message)

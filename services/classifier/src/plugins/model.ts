@@ -104,7 +104,7 @@ export const model = fp(async function model (app: FastifyInstance, { config }: 
   warmedUp.catch(() => {}) // observed through readiness and server.ts
   app.addReadinessCheck('model', () => ready || (warmError ? `warm-up failed: ${warmError.message}` : 'warming up'))
 
-  const rethrow = (err: unknown): never => { throw toHttpError(err) ?? err }
+  const rethrow = (err: unknown): never => { throw toHttpError(err, config.RETRY_AFTER_S) ?? err }
   app.decorate('classifier', {
     entry,
     sha256: resolved.sha256,
