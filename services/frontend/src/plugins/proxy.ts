@@ -76,9 +76,8 @@ async function forward (scope: FastifyInstance, { upstream, routes, bodyLimits }
     scope.route({
       method: route.method,
       url: route.prefix + (route.longParam === true ? route.path.replace(/:\w+$/, '*') : route.path),
-      ...(limit === undefined ? {} : { bodyLimit: limit }),
-      // A body without Content-Length (chunked) is counted on its way through.
-      ...(limit === undefined ? {} : { preParsing: capBody(limit) }),
+      // The kit's expectContinue judges a declared length by bodyLimit; capBody counts a chunked body.
+      ...(limit === undefined ? {} : { bodyLimit: limit, preParsing: capBody(limit) }),
       handler: async (request, reply) => {
         // The raw URL (encoding and query string untouched) less the public prefix. The router
         // decodes before matching, so a prefix written with escapes (/api/%70rime) is no match here.
