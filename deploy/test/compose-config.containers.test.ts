@@ -9,6 +9,8 @@ import { run } from './containers/docker.js'
 
 interface ComposeService {
   image: string
+  command?: string[]
+  volumes?: Array<{ source: string, target: string, read_only?: boolean }>
   build?: { dockerfile: string }
   environment?: Record<string, string>
   ports?: Array<{ target: number, host_ip?: string }>
@@ -22,11 +24,13 @@ interface ComposeConfig {
 }
 
 // Empty counts as unset for ${VAR:-default}: the files' own defaults apply, whatever this shell exports.
-const DEFAULTS = { MODEL: '', EXECUTION_PROVIDER: '', FRONTEND_BIND: '', FRONTEND_PORT: '', IMAGE_TAG: '' }
+const DEFAULTS = Object.fromEntries(['MODEL', 'EXECUTION_PROVIDER', 'FRONTEND_BIND', 'FRONTEND_PORT', 'IMAGE_TAG',
+  'COMPOSE_PROFILES', 'PROMETHEUS_IMAGE', 'PROMETHEUS_BIND', 'PROMETHEUS_PORT'].map((name) => [name, '']))
 
-/** `docker compose config` of the given files: merged, interpolated, validated. */
-async function config (...files: string[]): Promise<ComposeConfig> {
-  const out = await run('docker', ['compose', ...files.flatMap((f) => f.endsWith('.env') ? ['--env-file', f] : ['-f', f]), 'config', '--format', 'json'], DEFAULTS)
+/** `docker compose config` of the given files, env files and profiles: merged, interpolated, validated. */
+async function config (...args: string[]): Promise<ComposeConfig> {
+  const flags = args.flatMap((a) => a.startsWith('--') ? [a] : a.endsWith('.env') ? ['--env-file', a] : ['-f', a])
+  const out = await run('docker', ['compose', ...flags, 'config', '--format', 'json'], DEFAULTS)
   return JSON.parse(out) as ComposeConfig
 }
 
@@ -43,6 +47,21 @@ describe('the compose files, as docker compose config reads them', () => {
     expect(networks.backend!.internal).toBe(true)
     expect(Object.keys(services.prime!.networks!)).toEqual(['backend'])
     expect(Object.keys(services.classifier!.networks!)).toEqual(['backend'])
+  })
+
+  it('runs Prometheus only with the monitoring profile: official image, the project\'s scrape config, UI on 127.0.0.1', async () => {
+    expect(Object.keys((await config('compose.yaml')).services)).not.toContain('prometheus')
+    const { services } = await config('--profile=monitoring', 'compose.yaml')
+    const prometheus = services.prometheus!
+    expect(prometheus.image).toMatch(/^prom\/prometheus:v\d/)
+    expect(prometheus.command).toContain('--config.file=/etc/prometheus/prometheus.yml')
+    expect(prometheus.volumes).toContainEqual(expect.objectContaining({ target: '/etc/prometheus/prometheus.yml', read_only: true }))
+    expect(prometheus.volumes?.find((v) => v.target === '/etc/prometheus/prometheus.yml')?.source).toMatch(/deploy\/prometheus\/prometheus\.yml$/)
+    expect(Object.keys(prometheus.networks!).sort()).toEqual(['backend', 'public'])
+    expect(prometheus.ports).toMatchObject([{ target: 9090, host_ip: '127.0.0.1' }])
+    // The frontend's metrics port is for Prometheus on the backend network: never published.
+    expect(services.frontend!.environment).toMatchObject({ METRICS_PORT: '9464' })
+    expect(services.frontend!.ports!.map((p) => p.target)).toEqual([8080])
   })
 
   it('reserves one NVIDIA GPU for the classifier when compose.gpu.yaml is added', async () => {

@@ -1,15 +1,23 @@
-import { cpus } from 'node:os'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { ComposeProject } from './containers/compose-project.js'
-import { classifierCpus, docker, MODELS_SOURCE, requireDocker, requireTestModel, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
+import { curl } from '../../services/kit/test/curl.js'
+import { classifierCpus, docker, IMAGES_DIR, MODELS_SOURCE, requireDocker, requireTestModel, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
 import { postImage, type Answer } from './containers/upload.js'
 
-// compose.yaml as a user runs it, plus one override: models-init takes the
-// model from ../shared/models instead of the internet.
-const project = new ComposeProject('inference-stack-test', ['compose.yaml', 'deploy/test/containers/compose.models-from-dir.yaml'], {
+// compose.yaml as a user runs it, with the monitoring profile, plus two overrides: models-init
+// takes the model from ../shared/models instead of the internet, and Prometheus is built from
+// Debian's package instead of pulled (no registry is reachable here).
+const project = new ComposeProject('inference-stack-test', [
+  'compose.yaml', 'deploy/test/containers/compose.models-from-dir.yaml', 'deploy/test/containers/compose.prometheus-from-debian.yaml'
+], {
+  COMPOSE_PROFILES: 'monitoring',
   MODEL: TEST_MODEL,
   MODELS_SOURCE,
   FRONTEND_PORT: '0',
+  PROMETHEUS_PORT: '0',
   CLASSIFIER_CPUS: classifierCpus(cpus().length),
   IMAGE_TAG: TEST_IMAGE_TAG
 })
@@ -66,19 +74,60 @@ describe('compose.yaml on a real Docker engine', () => {
     expect(mount).toMatchObject({ Type: 'volume', RW: false })
   })
 
+  it('takes the README\'s 3.8 MB PNG from curl (Expect: 100-continue) through the published port, raw and with -F', async () => {
+    const tabby = join(IMAGES_DIR, 'tabby-cat.png')
+    for (const args of [['--data-binary', `@${tabby}`, '-H', 'content-type: image/png'], ['-F', `image=@${tabby}`]]) {
+      const res = await curl(`${base}/api/classify?topk=1`, ...args)
+      expect([res.status, res.continued], args.join(' ')).toEqual([200, true])
+      expect(['tabby cat', 'tiger cat']).toContain(res.json<{ predictions: Array<{ label: string }> }>().predictions[0]?.label)
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'compose-curl-'))
+    onTestFinished(() => rm(dir, { recursive: true, force: true }))
+    await writeFile(join(dir, 'too-big.bin'), Buffer.alloc(21 * 1024 * 1024))
+    const over = await curl(`${base}/api/classify`, '--data-binary', `@${join(dir, 'too-big.bin')}`, '-H', 'content-type: image/png')
+    expect([over.status, over.continued, over.uploaded]).toEqual([413, false, 0])
+  })
+
+  it('serves one OpenAPI document and none of the backends\' internals on the published port', async () => {
+    const doc = await (await fetch(`${base}/docs/json`)).json() as { paths: Record<string, unknown>, info: { description: string } }
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/prime/check/{number}', '/api/classify', '/api/classifier/v2/models/{name}/infer']))
+    expect(doc.info.description).not.toContain('missing')
+    for (const path of ['/metrics', '/api/prime/metrics', '/api/prime/readyz', '/api/prime/docs/json', '/api/classifier/metrics', '/api/classifier/docs']) {
+      expect((await fetch(`${base}${path}`)).status, path).toBe(404)
+    }
+  })
+
+  it('runs Prometheus with the monitoring profile, scraping every service on the internal network', async () => {
+    const prometheus = `http://${await project.published('prometheus', 9090)}`
+    expect(prometheus).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const targets = await waitFor('every scrape target up', async () => {
+      const res = await fetch(`${prometheus}/api/v1/targets`)
+      const { data } = await res.json() as { data: { activeTargets: Array<{ labels: { job: string }, scrapeUrl: string, health: string }> } }
+      return data.activeTargets.length === 3 && data.activeTargets.every((t) => t.health === 'up') ? data.activeTargets : undefined
+    }, 120_000)
+    expect(targets.map((t) => t.scrapeUrl).sort()).toEqual(['http://classifier:8082/metrics', 'http://frontend:9464/metrics', 'http://prime:8081/metrics'])
+    const query = await (await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent('sum by (service) (process_resident_memory_bytes)')}`)).json() as { data: { result: Array<{ metric: { service: string } }> } }
+    expect(query.data.result.map((r) => r.metric.service).sort()).toEqual(['classifier', 'frontend', 'prime'])
+  })
+
   it('publishes no backend port on the host, and the frontend only on 127.0.0.1', async () => {
     for (const service of BACKENDS) {
       const info = await project.inspect(service)
       expect(Object.values(info.NetworkSettings.Ports ?? {}).flat().filter(Boolean), service).toEqual([])
       await expect(project.published(service, service === 'prime' ? 8081 : 8082)).rejects.toThrow()
     }
-    const bindings = Object.values((await project.inspect('frontend')).NetworkSettings.Ports ?? {}).flat().filter(Boolean)
+    // One binding, the public port: the metrics port (9464) is not published.
+    const ports = (await project.inspect('frontend')).NetworkSettings.Ports ?? {}
+    const bindings = Object.values(ports).flat().filter(Boolean)
     expect(bindings.map((b) => b?.HostIp)).toEqual(['127.0.0.1'])
+    expect(Object.entries(ports).filter(([, b]) => (b ?? []).length > 0).map(([port]) => port)).toEqual(['8080/tcp'])
   })
 
-  it('keeps the backends on an internal network that only the frontend shares', async () => {
-    const backend = await docker.getNetwork(`${project.name}_backend`).inspect() as { Internal: boolean }
+  it('keeps the backends on an internal network that only the frontend and Prometheus share', async () => {
+    const backend = await docker.getNetwork(`${project.name}_backend`).inspect() as { Internal: boolean, Containers: Record<string, { Name: string }> }
     expect(backend.Internal).toBe(true)
+    const members = Object.values(backend.Containers).map((c) => c.Name.replace(`${project.name}-`, '').replace(/-\d+$/, '')).sort()
+    expect(members).toEqual(['classifier', 'frontend', 'prime', 'prometheus'])
     for (const service of BACKENDS) {
       expect(Object.keys((await project.inspect(service)).NetworkSettings.Networks), service).toEqual([`${project.name}_backend`])
     }
@@ -94,6 +143,9 @@ describe('compose.yaml on a real Docker engine', () => {
       expect(info.HostConfig.Memory, service).toBeGreaterThan(0)
       expect(info.HostConfig.NanoCpus, service).toBeGreaterThan(0)
     }
+    const prometheus = await project.inspect('prometheus')
+    expect(prometheus.Config.User).not.toMatch(/^(|root|0)$/)
+    expect(prometheus.HostConfig).toMatchObject({ ReadonlyRootfs: true, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges:true'] })
   })
 
   it('answers JSON 502/503 while the classifier is killed, and classifies again once it is started, without restarting the frontend', async () => {

@@ -16,7 +16,7 @@ const PROMETHEUS = '/usr/bin/prometheus'
 const PROMTOOL = '/usr/bin/promtool'
 const CONFIG = fileURLToPath(new URL('../prometheus/prometheus.yml', import.meta.url))
 const DASHBOARD = fileURLToPath(new URL('../grafana/inference-stack.json', import.meta.url))
-const COMPOSE_TARGETS = { frontend: 'frontend:8080', prime: 'prime:8081', classifier: 'classifier:8082' }
+const COMPOSE_TARGETS = { frontend: 'frontend:9464', prime: 'prime:8081', classifier: 'classifier:8082' }
 const UP_TIMEOUT_MS = 60_000
 
 const installed = existsSync(PROMETHEUS)
@@ -24,11 +24,11 @@ if (!installed && process.env.CI !== 'true') {
   console.warn(`skipping the Prometheus test: ${PROMETHEUS} is missing (apt-get install -y prometheus); CI=true makes this a failure`)
 }
 
-/** The shipped config with compose service names swapped for the local ports and a 1 s scrape interval. */
+/** The shipped config with compose service names swapped for the local metrics ports and a 1 s scrape interval. */
 async function localConfig (stack: Stack): Promise<string> {
   let text = await readFile(CONFIG, 'utf8')
   for (const [service, target] of Object.entries(COMPOSE_TARGETS)) {
-    const url = stack.urls[service as keyof typeof COMPOSE_TARGETS]
+    const url = stack.metricsUrls[service as keyof typeof COMPOSE_TARGETS]
     if (url === undefined) throw new Error(`${service} did not start`)
     text = text.replace(`'${target}'`, `'${new URL(url).host}'`)
   }

@@ -11,6 +11,8 @@ export const DEFAULT_LOADTEST_MODEL = 'mobilenetv2-12-int8'
 
 export interface Stack {
   urls: Partial<Record<ServiceName, string>>
+  /** Where each service serves /metrics: its own URL, except the frontend's METRICS_PORT. */
+  metricsUrls: Partial<Record<ServiceName, string>>
   pids: Partial<Record<ServiceName, number>>
   close: () => Promise<void>
 }
@@ -78,6 +80,7 @@ export async function startStack (opts: StackOptions): Promise<Stack> {
   const children: Child[] = []
   const stack: Stack = {
     urls: {},
+    metricsUrls: {},
     pids: {},
     close: async () => { await Promise.all(children.map(async (c) => await c.stop())) }
   }
@@ -91,11 +94,14 @@ export async function startStack (opts: StackOptions): Promise<Stack> {
         // A backend that is not started still gets a URL: the frontend answers 503 for it.
         env.PRIME_URL = stack.urls.prime ?? `http://127.0.0.1:${await freePort()}`
         env.CLASSIFIER_URL = stack.urls.classifier ?? `http://127.0.0.1:${await freePort()}`
+        // The frontend serves /metrics on a port of its own, never the public one.
+        env.METRICS_PORT = String(await freePort())
         Object.assign(env, opts.env?.frontend)
       }
       const { child, url } = await startService(name, env)
       children.push(child)
       stack.urls[name] = url
+      stack.metricsUrls[name] = name === 'frontend' ? `http://127.0.0.1:${env.METRICS_PORT}` : url
       stack.pids[name] = child.pid
     }
   } catch (err) {

@@ -10,7 +10,7 @@ const exposition: Partial<Record<ServiceName, string>> = {}
 beforeAll(async () => {
   stack = await startStack({ services: SERVICES })
   await sendTraffic(stack)
-  for (const s of SERVICES) exposition[s] = await scrape(stack.urls[s] as string)
+  for (const s of SERVICES) exposition[s] = await scrape(stack.metricsUrls[s] as string)
 })
 afterAll(async () => { await stack?.close() })
 

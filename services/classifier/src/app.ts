@@ -1,4 +1,4 @@
-import { drain, health, installErrorHandling, metrics, openapi } from '@inference-stack/kit'
+import { drain, expectContinue, health, installErrorHandling, metrics, openapi } from '@inference-stack/kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ClassifierConfig } from './config.js'
@@ -20,6 +20,7 @@ export default fp(async function classifierApp (app: FastifyInstance, { config }
   configureSharp()
   installErrorHandling(app, 'CLASSIFIER')
   await app.register(drain)
+  await app.register(expectContinue, { tooLargeCode: 'CLASSIFIER_IMAGE_TOO_LARGE' })
   await app.register(health)
   await app.register(metrics, { service: 'classifier' })
   await app.register(openapi, {

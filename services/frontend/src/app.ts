@@ -1,23 +1,34 @@
-import { drain, health, installErrorHandling } from '@inference-stack/kit'
+import { drain, expectContinue, health, installErrorHandling } from '@inference-stack/kit'
 import type { FastifyInstance } from 'fastify'
 import type { FrontendConfig } from './config.js'
 import { healthProbe } from './lib/probe.js'
 import type { Upstream } from './lib/upstream.js'
+import { docs } from './plugins/docs.js'
 import { frontendMetrics } from './plugins/metrics.js'
+import { metricsPort } from './plugins/metrics-port.js'
 import { proxy } from './plugins/proxy.js'
 import { security } from './plugins/security.js'
 import { staticPage } from './plugins/static.js'
 
-export interface AppOptions { config: FrontendConfig }
+export interface AppOptions {
+  config: FrontendConfig
+  /** Serve /metrics on METRICS_PORT (server.ts does; tests that build many apps opt in). */
+  metricsListener?: boolean
+}
 
-/** The frontend: the page, `/api/*` forwarded to prime and the classifier, health and metrics. */
-export default async function app (app: FastifyInstance, { config }: AppOptions) {
+/**
+ * The frontend, the one public port: the page, the public API routes forwarded to prime and the
+ * classifier, one OpenAPI document at /docs, health. Metrics are on METRICS_PORT.
+ */
+export default async function app (app: FastifyInstance, { config, metricsListener = false }: AppOptions) {
   const prime: Upstream = { name: 'prime', url: config.PRIME_URL, timeoutMs: config.PRIME_TIMEOUT_MS }
   const classifier: Upstream = { name: 'classifier', url: config.CLASSIFIER_URL, timeoutMs: config.CLASSIFIER_TIMEOUT_MS }
 
   await app.register(drain)
+  await app.register(expectContinue, { tooLargeCode: 'FRONTEND_BODY_TOO_LARGE' })
   await app.register(security)
   await app.register(frontendMetrics)
+  if (metricsListener) await app.register(metricsPort, { host: config.HOST, port: config.METRICS_PORT })
   installErrorHandling(app, 'FRONTEND')
 
   await app.register(health, {
@@ -26,6 +37,11 @@ export default async function app (app: FastifyInstance, { config }: AppOptions)
       classifier: healthProbe(classifier, config.PROBE_TIMEOUT_MS)
     }
   })
-  await app.register(proxy, { prime, classifier, maxUploadBytes: config.MAX_UPLOAD_BYTES })
+  await app.register(proxy, {
+    prime,
+    classifier,
+    bodyLimits: { image: config.MAX_UPLOAD_BYTES, infer: config.MAX_INFER_BYTES, prime: config.MAX_PRIME_BODY_BYTES }
+  })
+  await app.register(docs, { upstreams: [prime, classifier], timeoutMs: config.PROBE_TIMEOUT_MS })
   await app.register(staticPage, { root: config.PUBLIC_DIR })
 }

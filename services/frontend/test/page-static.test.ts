@@ -50,12 +50,4 @@ describe('page and security headers', () => {
     expect(body.error.code).toBe('FRONTEND_PAGE_NOT_BUILT')
     expect(body.error.message).toContain('run npm run build')
   })
-
-  it('counts failed forwards per upstream in /metrics', async () => {
-    const { url } = await startFrontend(await down())
-    expect((await fetch(`${url}/api/prime/check/7`)).status).toBe(503)
-    const text = await (await fetch(`${url}/metrics`)).text()
-    expect(text).toMatch(/frontend_upstream_failures_total\{upstream="prime",code="FRONTEND_UPSTREAM_UNAVAILABLE",service="frontend"\} 1/)
-    expect(text).toContain('http_request_duration_seconds_bucket')
-  })
 })

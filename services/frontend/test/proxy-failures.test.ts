@@ -67,7 +67,7 @@ describe('proxy failures', () => {
     const res = await fetch(`${url}/api/classify`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: Buffer.alloc(2000) })
     expect(res.status).toBe(413)
     expect(await res.json()).toEqual({
-      error: { code: 'FRONTEND_BODY_TOO_LARGE', message: 'the request body is 2000 bytes; the limit is 1000 bytes' }
+      error: { code: 'FRONTEND_BODY_TOO_LARGE', message: 'the request body is 2000 bytes; the limit for POST /api/classify is 1000 bytes' }
     })
     expect(classifier.hits()).toBe(0)
   })

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it, onTestFinished } from 'vitest'
+import { curl } from '../../kit/test/curl.js'
+import { IMAGES_DIR } from './real-classifier.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
@@ -19,7 +21,7 @@ async function freePort (): Promise<number> {
 
 describe('npm start (scripts/start.mjs)', () => {
   it('runs the stack, keeps prime and the page up when the classifier has no model, and stops cleanly on SIGTERM', async () => {
-    const [frontend, prime, classifier] = [await freePort(), await freePort(), await freePort()]
+    const [frontend, prime, classifier, metrics] = [await freePort(), await freePort(), await freePort(), await freePort()]
     const noModels = await mkdtemp(join(tmpdir(), 'no-models-'))
     onTestFinished(() => rm(noModels, { recursive: true, force: true }))
     const child = spawn(process.execPath, ['scripts/start.mjs'], {
@@ -29,6 +31,7 @@ describe('npm start (scripts/start.mjs)', () => {
         FRONTEND_PORT: String(frontend),
         PRIME_PORT: String(prime),
         CLASSIFIER_PORT: String(classifier),
+        METRICS_PORT: String(metrics),
         MODELS_DIR: noModels,
         MODEL_CACHE_DIR: noModels,
         MODEL: 'mobilenetv2-12-int8',
@@ -65,6 +68,12 @@ describe('npm start (scripts/start.mjs)', () => {
     expect(classify.status).toBe(503)
     expect((await classify.json()).error.code).toBe('FRONTEND_UPSTREAM_UNAVAILABLE')
     expect((await fetch(page)).headers.get('content-type')).toMatch(/^text\/html/)
+    // curl's Expect: 100-continue (bodies over 1 MB) is answered: the classifier's absence, not a 502.
+    const upload = await curl(`${page}api/classify`, '--data-binary', `@${join(IMAGES_DIR, 'tabby-cat.png')}`, '-H', 'content-type: image/png')
+    expect([upload.status, upload.continued]).toEqual([503, true])
+    expect(upload.json<{ error: { code: string } }>().error.code).toBe('FRONTEND_UPSTREAM_UNAVAILABLE')
+    expect((await fetch(`${page}metrics`)).status).toBe(404)
+    expect(await (await fetch(`http://127.0.0.1:${metrics}/metrics`)).text()).toContain('frontend_upstream_failures_total')
 
     child.kill('SIGTERM')
     expect(await exited).toBe(0)

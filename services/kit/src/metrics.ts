@@ -12,6 +12,8 @@ declare module 'fastify' {
 export interface MetricsOptions {
   /** Prefix for default process metrics and the service label, e.g. `prime`. */
   service: string
+  /** Serve `GET /metrics` on this server (default). `false` when another listener serves `app.metrics`. */
+  route?: boolean
 }
 
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -36,6 +38,7 @@ export const metrics = fp(async function metrics (app: FastifyInstance, opts: Me
     if (route === '/metrics') return
     duration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
   })
+  if (opts.route === false) return
   app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
     return reply.type(registry.contentType).send(await registry.metrics())
   })

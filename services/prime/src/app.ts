@@ -1,5 +1,5 @@
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
-import { drain, errorBody, health, installErrorHandling, metrics, openapi } from '@inference-stack/kit'
+import { drain, errorBody, expectContinue, health, installErrorHandling, metrics, openapi } from '@inference-stack/kit'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import type { PrimeConfig } from './config.js'
 import { pool } from './plugins/pool.js'
@@ -38,6 +38,7 @@ export default async function app (app: FastifyInstance, { config, workerEntry }
   installErrorHandling(app, 'PRIME')
   await app.register(health)
   await app.register(drain)
+  await app.register(expectContinue, { tooLargeCode: 'PRIME_BODY_TOO_LARGE' })
   await app.register(pool, { config, workerEntry })
   await app.register(checkRoutes, { config })
 }

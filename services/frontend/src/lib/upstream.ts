@@ -1,9 +1,10 @@
 import { HttpError } from '@inference-stack/kit'
+import type { UpstreamName } from './public-routes.js'
 
 /** A service the frontend forwards to. */
 export interface Upstream {
   /** Name used in error messages, readiness checks and metrics: `prime`, `classifier`. */
-  name: string
+  name: UpstreamName
   url: string
   timeoutMs: number
 }

@@ -10,9 +10,12 @@ declare module 'fastify' {
   }
 }
 
-/** `/metrics`: the kit's process and HTTP metrics, plus failed forwards per upstream. */
+/**
+ * The kit's process and HTTP metrics, plus failed forwards per upstream. Not served on the public
+ * port: plugins/metrics-port.ts serves them on METRICS_PORT.
+ */
 export const frontendMetrics = fp(async function frontendMetrics (app: FastifyInstance) {
-  await app.register(kitMetrics, { service: 'frontend' })
+  await app.register(kitMetrics, { service: 'frontend', route: false })
   app.decorate('upstreamFailures', new Counter({
     name: 'frontend_upstream_failures_total',
     help: 'Requests the frontend could not forward, by upstream and error code.',

@@ -1,63 +1,91 @@
-import httpProxy from '@fastify/http-proxy'
+import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from'
 import { errorBody, HttpError } from '@inference-stack/kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { capBody, isTooLarge } from '../lib/body-cap.js'
+import { PUBLIC_ROUTES, type BodyKind, type PublicRoute } from '../lib/public-routes.js'
 import { upstreamFailure, type Upstream } from '../lib/upstream.js'
 
 export interface ProxyOptions {
   prime: Upstream
   classifier: Upstream
-  /** Largest request body forwarded (by Content-Length); larger ones get 413 here. */
-  maxUploadBytes: number
+  /** Largest body of each kind of upload; a larger Content-Length gets 413 here, the body unread. */
+  bodyLimits: Record<BodyKind, number>
 }
 
-interface ProxyRoute { prefix: string, rewritePrefix: string, upstream: Upstream }
-
 /**
- * One @fastify/http-proxy registration per upstream path. Bodies stream through
- * unparsed (http-proxy installs a pass-through content type parser), upstream
- * status codes, headers and bodies pass unchanged, and nothing is retried:
- * a 503 from a busy classifier goes straight back to the client.
+ * The public API: each route of PUBLIC_ROUTES forwarded with @fastify/reply-from, one registration
+ * (one connection pool) per upstream. Bodies stream through unparsed, upstream status codes,
+ * headers and bodies pass unchanged, and nothing is retried: a 503 from a busy classifier goes
+ * straight back to the client. Paths that are not public answer the JSON 404.
  */
 export const proxy = fp(async function proxy (app: FastifyInstance, opts: ProxyOptions) {
-  const routes: ProxyRoute[] = [
-    { prefix: '/api/prime', rewritePrefix: '', upstream: opts.prime },
-    { prefix: '/api/classify', rewritePrefix: '/classify', upstream: opts.classifier },
-    { prefix: '/api/classifier/info', rewritePrefix: '/info', upstream: opts.classifier },
-    { prefix: '/api/classifier/v2', rewritePrefix: '/v2', upstream: opts.classifier }
-  ]
-  for (const route of routes) await app.register(forward, { route, maxUploadBytes: opts.maxUploadBytes })
-}, { name: 'frontend-proxy', dependencies: ['frontend-metrics'] })
+  for (const upstream of [opts.prime, opts.classifier]) {
+    const routes = PUBLIC_ROUTES.filter((r) => r.upstream === upstream.name)
+    await app.register(forward, { upstream, routes, bodyLimits: opts.bodyLimits })
+  }
+}, { name: 'frontend-proxy', dependencies: ['frontend-metrics', 'kit-expect-continue'] })
 
-async function forward (scope: FastifyInstance, { route, maxUploadBytes }: { route: ProxyRoute, maxUploadBytes: number }) {
-  const { upstream } = route
-  scope.addHook('onRequest', async (request, reply) => {
-    const length = Number(request.headers['content-length'] ?? 0)
-    if (length > maxUploadBytes) {
-      reply.header('connection', 'close')
-      throw new HttpError(413, 'FRONTEND_BODY_TOO_LARGE', `the request body is ${length} bytes; the limit is ${maxUploadBytes} bytes`)
-    }
-  })
-  await scope.register(httpProxy, {
-    upstream: upstream.url,
-    prefix: route.prefix,
-    rewritePrefix: route.rewritePrefix,
-    disableRequestLogging: true,
+/** Whether a path climbs with `.` or `..` segments, written plainly or percent-encoded (which URL parsers resolve). */
+function hasDotSegment (url: string): boolean {
+  const path = url.split('?')[0] ?? ''
+  let decoded = path
+  try { decoded = decodeURIComponent(path) } catch { /* a malformed escape: judged as written */ }
+  return /(^|\/)\.{1,2}(\/|$)/.test(decoded)
+}
+
+interface ForwardOptions { upstream: Upstream, routes: PublicRoute[], bodyLimits: Record<BodyKind, number> }
+
+async function forward (scope: FastifyInstance, { upstream, routes, bodyLimits }: ForwardOptions) {
+  await scope.register(replyFrom, {
+    base: upstream.url,
+    undici: { connections: 128, pipelining: 1 },
     // Never replay a request: reply-from would otherwise retry a GET that got 503 up to 10 times.
     retryMethods: [],
-    undici: { connections: 128, pipelining: 1 },
-    replyOptions: {
-      timeout: upstream.timeoutMs,
-      retryDelay: () => null,
-      onError: (reply, { error }) => {
-        const failure = upstreamFailure(upstream, error)
+    disableRequestLogging: true
+  })
+  // Bodies stay streams: this scope parses nothing (the classifier reads multipart itself).
+  scope.removeAllContentTypeParsers()
+  scope.addContentTypeParser('*', (_request, payload, done) => { done(null, payload) })
+
+  const replyOptions: FastifyReplyFromHooks = {
+    timeout: upstream.timeoutMs,
+    retryDelay: () => null,
+    // undici refuses `Expect` (UND_ERR_NOT_SUPPORTED): the kit's expectContinue has answered it here.
+    rewriteRequestHeaders: (_request, headers) => {
+      delete headers.expect
+      return headers
+    },
+    onError: (reply, { error }) => {
+      // A chunked upload that outgrew its limit on the way.
+      const tooLarge = isTooLarge(error)
+      const failure = tooLarge ?? upstreamFailure(upstream, error)
+      if (tooLarge === undefined) {
         scope.upstreamFailures.inc({ upstream: upstream.name, code: failure.code })
         // reply-from has logged the error itself; this line says what the client got.
         reply.log.warn({ upstream: upstream.name, code: failure.code }, failure.message)
-        // An upload the upstream never read leaves the socket mid-request: close it, or it never goes idle.
-        if (!reply.request.raw.complete) reply.header('connection', 'close')
-        reply.code(failure.statusCode).headers(failure.headers).send(errorBody(failure.code, failure.message))
       }
+      // An upload the upstream never read leaves the socket mid-request: close it, or it never goes idle.
+      if (!reply.request.raw.complete) reply.header('connection', 'close')
+      reply.code(failure.statusCode).headers(failure.headers).send(errorBody(failure.code, failure.message))
     }
-  })
+  }
+
+  for (const route of routes) {
+    const limit = route.body === undefined ? undefined : bodyLimits[route.body]
+    scope.route({
+      method: route.method,
+      url: route.prefix + (route.longParam === true ? route.path.replace(/:\w+$/, '*') : route.path),
+      // The kit's expectContinue judges a declared length by bodyLimit; capBody counts a chunked body.
+      ...(limit === undefined ? {} : { bodyLimit: limit, preParsing: capBody(limit) }),
+      handler: async (request, reply) => {
+        // The raw URL (encoding and query string untouched) less the public prefix. The router
+        // decodes before matching, so a prefix written with escapes (/api/%70rime) is no match here.
+        if (!request.url.startsWith(route.prefix)) return reply.callNotFound()
+        const target = request.url.slice(route.prefix.length)
+        if (hasDotSegment(target)) throw new HttpError(400, 'FRONTEND_BAD_PATH', `a path segment may not be "." or ".." (${request.url.split('?')[0]})`)
+        return reply.from(target, replyOptions)
+      }
+    })
+  }
 }
