@@ -63,7 +63,7 @@ describe('MODELS_BASE_URL', () => {
     expect(() => modelsBaseUrl('file:///srv/models')).toThrow('must be an http:// or https:// URL (for a local directory, set MODELS_DIR instead)')
   })
 
-  it('fetches the model and its labels from ${MODELS_BASE_URL}/${file} and checks them against the catalog SHA-256', async () => {
+  it('fetches the model and its labels from MODELS_BASE_URL/<file> and checks them against the catalog SHA-256', async () => {
     const dir = await tempDir()
     const before = hits.length
     const { model, labels } = await fetchModel(MOBILENET, { dir, baseUrl: `${mirror}/mirror` })
