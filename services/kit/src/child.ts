@@ -1,6 +1,7 @@
 // Child processes for the tools that start services: `npm start`, the load tests, the benchmarks.
 // Imported as `@inference-stack/kit/child`, so it loads without fastify.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
 import { createServer } from 'node:net'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -80,7 +81,10 @@ export function spawnChild (name: string, command: string, args: string[], opts:
   }
   for (const stream of [proc.stdout, proc.stderr]) if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', keep)
   proc.on('message', (message: unknown) => { if (isServiceMessage(message)) opts.onMessage?.(message) })
-  const closed = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve) => proc.once('close', (code, signal) => resolve({ code, signal })))
+  // Not the 'close' event: after a parent-side disconnect() Node never emits it.
+  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })))
+  const drained = [proc.stdout, proc.stderr].map(async (stream) => { if (stream && !stream.closed) await once(stream, 'close') })
+  const closed = Promise.all([exited, ...drained]).then(([result]) => result)
   const signal = (sig: NodeJS.Signals): void => {
     try {
       if (supervise) process.kill(-pid, sig)
@@ -126,19 +130,22 @@ export async function waitForHttp (child: Child, url: string, timeoutMs = READY_
 /** The URL a supervised child reports once it listens; rejects when it cannot listen or exits first. */
 export async function waitForListening (child: Child, timeoutMs = READY_TIMEOUT_MS): Promise<string> {
   return await new Promise<string>((resolve, reject) => {
+    let done = false
     const onMessage = (message: unknown): void => {
       if (!isServiceMessage(message)) return
       if (message.type === 'listening') finish(undefined, message.url)
       else finish(new Error(`${child.name}: ${message.message}`))
     }
-    const onClose = (): void => finish(new Error(`${child.name} exited before it listened:\n${child.output()}`))
     const timer = setTimeout(() => finish(new Error(`${child.name} did not listen within ${timeoutMs} ms:\n${child.output()}`)), timeoutMs)
     function finish (err: Error | undefined, url?: string): void {
+      if (done) return
+      done = true
       clearTimeout(timer)
-      child.proc.off('message', onMessage).off('close', onClose)
+      child.proc.off('message', onMessage)
       if (err) reject(err)
       else resolve(url ?? '')
     }
-    child.proc.on('message', onMessage).on('close', onClose)
+    child.proc.on('message', onMessage)
+    child.closed.then(() => finish(new Error(`${child.name} exited before it listened:\n${child.output()}`)), () => {})
   })
 }

@@ -59,7 +59,7 @@ export async function listen (server: FastifyInstance, where: { host: string, po
   })
   whenSupervisorGone(() => {
     server.log.info('the process that started this service has exited')
-    void closer.close()
+    closer.close()
   })
   let url: string
   try {
