@@ -99,11 +99,13 @@ describe('MODELS_BASE_URL', () => {
 describe('models check', () => {
   it('verifies a model and its labels in place and downloads nothing', async () => {
     const before = hits.length
-    const { code, stdout } = await cli(['check', MOBILENET.name, '--dir', SHARED_MODELS], { MODELS_BASE_URL: `${mirror}/mirror` })
+    const dir = await tempDir()
+    const { code, stdout } = await cli(['check', MOBILENET.name, '--dir', dir], { MODELS_DIR: SHARED_MODELS, MODELS_BASE_URL: `${mirror}/mirror` })
     expect(code).toBe(0)
     expect(stdout).toContain(`mobilenetv2-12-int8.onnx: present in ${SHARED_MODELS}, checksum ok`)
     expect(stdout).toContain(`imagenet-labels.json: present in ${SHARED_MODELS}, checksum ok`)
     expect(hits.length).toBe(before)
+    expect(await readdir(dir)).toEqual(['.checksums.json'])
   })
 
   it('exits 1 saying how to install a missing model', async () => {
