@@ -1,7 +1,7 @@
 // `npm start`: build what changed, make sure the classifier's model is on disk (downloading it if
 // not), run prime, classifier and frontend on this machine, print the page URL once the frontend
 // listens, and stop them all on Ctrl+C, SIGTERM, SIGHUP or when npm itself goes away.
-// `npm run dev` (--dev) runs each service with `tsx watch` and rebuilds the page on change.
+// `npm run dev` (--dev) runs each service from its sources, restarted on change, and rebuilds the page on change.
 // Ports: FRONTEND_PORT (8080), PRIME_PORT (8081), CLASSIFIER_PORT (8082); HOST (127.0.0.1).
 // Every other variable (MODEL, MODELS_DIR, MODELS_BASE_URL, LOG_LEVEL...) reaches the services.
 import { build } from './build.js'

@@ -38,6 +38,7 @@ export const PAGE_WATCHER: ServiceSpec = { name: 'page', hue: '34' }
 export function commandOf (spec: ServiceSpec, dev: boolean): { args: string[], cwd: string } {
   if (spec.name === 'page') return { args: ['scripts/build-page.mjs', '--watch'], cwd: resolve(ROOT, 'services/frontend') }
   const cwd = resolve(ROOT, 'services', spec.name)
+  // Not `node --watch`: it reports module loads as messages on every Worker, which the services' pools would take for theirs.
   return { args: dev ? [fileURLToPath(import.meta.resolve('tsx/cli')), 'watch', 'src/server.ts'] : ['dist/server.js'], cwd }
 }
 

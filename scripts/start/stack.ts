@@ -1,21 +1,22 @@
 // Steps 2 and 3 of `npm start`, loaded once the build has made the workspaces' dist/:
 // the model, then prime and the classifier, then the frontend pointed at them.
-import { waitForListening, type Child } from '@inference-stack/kit/child'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Child } from '@inference-stack/kit/child'
 import type { Built } from './build.js'
 import { ensureModel, modelPlace } from './model.js'
 import type { Output } from './output.js'
 import { PAGE_WATCHER, serviceSpecs, urlOf, type ServiceSpec } from './services.js'
-import { Supervisor } from './supervisor.js'
+import { Supervisor, type Service } from './supervisor.js'
 
 /** Opening a large model on a GPU can take a while; the frontend waits this long for the classifier to listen. */
 const LISTEN_TIMEOUT_MS = 300_000
 
 export interface StackOptions { dev: boolean, out: Output, parentPid: number, built: Built }
 
-/** The port a service actually bound (it may have been 0), from the URL it reported. */
-async function boundPort (child: Child | undefined): Promise<number | undefined> {
-  if (child === undefined) return undefined
-  const url = await waitForListening(child, LISTEN_TIMEOUT_MS).catch(() => undefined)
+/** The port a service actually bound (it may have been 0), from the URL it reported; undefined if it did not. */
+async function boundPort (service: Service | undefined, timeoutMs = LISTEN_TIMEOUT_MS): Promise<number | undefined> {
+  if (service === undefined) return undefined
+  const url = await Promise.race([service.listening, sleep(timeoutMs, undefined, { ref: false })])
   return url === undefined ? undefined : Number(new URL(url).port)
 }
 
@@ -26,7 +27,7 @@ async function waitUntilReady (url: string, child: Child, supervisor: Supervisor
       const body = await res.json() as { info?: { executionProvider?: string } }
       if (res.ok) return body.info?.executionProvider ?? 'unknown'
     } catch { /* not yet */ }
-    await new Promise((resolve) => setTimeout(resolve, 250))
+    await sleep(250)
   }
   return undefined
 }
@@ -75,7 +76,8 @@ export async function startStack ({ dev, out, parentPid, built }: StackOptions):
   if (dev) supervisor.start(PAGE_WATCHER, { dev, env, onExit: (how) => out.say(`the page watcher stopped (${how})`) })
 
   // The frontend starts once its upstreams listen: it must never forward to another program on their ports.
-  const [primePort, classifierPort] = await Promise.all([boundPort(prime), boundPort(classifier)])
+  // (Under --dev a service that fails waits for a change instead of exiting: the frontend does not wait for it.)
+  const [primePort, classifierPort] = dev ? [specs.prime.port, specs.classifier.port] : await Promise.all([boundPort(prime), boundPort(classifier)])
   if (supervisor.stopping) return
   const classifierUrl = urlOf(host, classifierPort ?? specs.classifier.port!)
   const frontend = supervisor.start(specs.frontend, {
@@ -92,6 +94,6 @@ export async function startStack ({ dev, out, parentPid, built }: StackOptions):
   out.say(`try: curl ${page}api/prime/check/1000000007   ·   Ctrl+C stops everything`)
 
   if (classifier === undefined || classifierPort === undefined || model !== 'ready') return
-  const provider = await waitUntilReady(classifierUrl, classifier, supervisor)
+  const provider = await waitUntilReady(classifierUrl, classifier.child, supervisor)
   if (provider !== undefined) out.say(`image classification is ready (${place.name} on ${provider.toUpperCase()})`)
 }

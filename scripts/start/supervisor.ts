@@ -1,6 +1,6 @@
 // Step 3 of `npm start`: the services as supervised children, and stopping them all, whatever
 // asks for it: Ctrl+C, SIGTERM, SIGHUP (a closed terminal), or npm itself going away.
-import { spawnChild, STOP_GRACE_MS, type Child, type ServiceMessage } from '@inference-stack/kit/child'
+import { spawnChild, STOP_GRACE_MS, type Child } from '@inference-stack/kit/child'
 import type { Output } from './output.js'
 import { commandOf, portProblem, type ServiceSpec } from './services.js'
 
@@ -10,9 +10,14 @@ const PARENT_CHECK_MS = 500
 export interface StartOptions {
   dev: boolean
   env: NodeJS.ProcessEnv
-  onMessage?: (message: ServiceMessage) => void
   /** The service ended on its own (not during a stop): `how` is `exit 1`, `SIGKILL`... */
   onExit: (how: string) => void
+}
+
+export interface Service {
+  child: Child
+  /** The URL it listens on, once it says so; undefined when it exits (or cannot bind) first. */
+  listening: Promise<string | undefined>
 }
 
 export class Supervisor {
@@ -48,28 +53,44 @@ export class Supervisor {
     }
   }
 
-  /** Starts a service in its own process group with an IPC channel (kit/child `supervise`). */
-  start (spec: ServiceSpec, opts: StartOptions): Child {
+  /**
+   * Starts a service in its own process group with an IPC channel (kit/child `supervise`).
+   * `listening` settles with the URL it reports once bound, or undefined if it exits first.
+   */
+  start (spec: ServiceSpec, opts: StartOptions): Service {
     const { args, cwd } = commandOf(spec, opts.dev)
+    let reportListening: (url: string | undefined) => void = () => {}
+    const listening = new Promise<string | undefined>((resolve) => { reportListening = resolve })
     const child = spawnChild(spec.name, process.execPath, args, {
       cwd,
       env: opts.env,
-      supervise: true,
-      onLine: (line) => this.#out.line(spec.name, this.#out.format(line), spec.hue),
+      // `tsx watch` (--dev) keeps an IPC channel to its own child and passes no message on: there the
+      // service runs unsupervised (it prints its own problems) and its log line says where it listens.
+      supervise: !opts.dev,
+      group: true,
+      onLine: (line) => {
+        this.#out.line(spec.name, this.#out.format(line), spec.hue)
+        if (opts.dev) {
+          const url = /"msg":"Server listening at (http:\/\/[^"]+)"/.exec(line)?.[1]
+          if (url !== undefined) reportListening(url)
+        }
+      },
       onMessage: (message) => {
-        if (message.type === 'listen-failed') {
+        if (message.type === 'listening') reportListening(message.url)
+        else {
           this.#out.warn(portProblem(spec, message))
+          reportListening(undefined)
           this.stop(1)
         }
-        opts.onMessage?.(message)
       }
     })
     this.#children.set(spec.name, child)
     child.closed.then(({ code, signal }) => {
       this.#children.delete(spec.name)
+      reportListening(undefined)
       if (!this.#stopping) opts.onExit(signal ?? `exit ${code}`)
     })
-    return child
+    return { child, listening }
   }
 
   /** SIGTERM to every service, SIGKILL to what still runs after the grace period, then exit. */

@@ -32,9 +32,11 @@ export interface ChildOptions {
   /**
    * Supervise the child: it gets an IPC channel (it reports where it listens, and closes
    * gracefully when this process goes away, even by SIGKILL) and its own process group
-   * (a terminal's Ctrl+C reaches only this process; `stop()` signals the whole group).
+   * (a terminal's Ctrl+C reaches only this process; `stop()` ends with the whole group).
    */
   supervise?: boolean
+  /** Its own process group without the IPC channel (for a watcher that would not pass messages on). */
+  group?: boolean
   /** Each line the child writes, stdout and stderr alike. The last lines are kept for errors either way. */
   onLine?: (line: string) => void
   /** Each message a supervised child sends. */
@@ -49,7 +51,7 @@ export interface Child {
   output: () => string
   /** Settles when the process has exited and its output is read. */
   closed: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
+  /** SIGTERM, then SIGKILL after `graceMs` (to its whole group when it has one); resolves once it has exited. */
   stop: (graceMs?: number) => Promise<void>
 }
 
@@ -68,10 +70,11 @@ export function stopChildrenOnSignal (): void {
 /** Spawns a child process that is killed when this process exits. */
 export function spawnChild (name: string, command: string, args: string[], opts: ChildOptions = {}): Child {
   const supervise = opts.supervise === true
+  const group = supervise || opts.group === true
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env }
   if (supervise) env[SUPERVISED_ENV] = '1'
   else delete env[SUPERVISED_ENV]
-  const proc = spawn(command, args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe', ...(supervise ? ['ipc' as const] : [])], detached: supervise })
+  const proc = spawn(command, args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe', ...(supervise ? ['ipc' as const] : [])], detached: group })
   const pid = proc.pid
   if (pid === undefined) throw new Error(`could not start ${name} (${command})`)
   let tail = ''
@@ -85,25 +88,26 @@ export function spawnChild (name: string, command: string, args: string[], opts:
   const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })))
   const drained = [proc.stdout, proc.stderr].map(async (stream) => { if (stream && !stream.closed) await once(stream, 'close') })
   const closed = Promise.all([exited, ...drained]).then(([result]) => result)
-  const signal = (sig: NodeJS.Signals): void => {
+  // SIGKILL reaches the child's whole group when it has one: what it started (a watcher's child) goes too.
+  const kill = (): void => {
     try {
-      if (supervise) process.kill(-pid, sig)
-      else proc.kill(sig)
+      if (group) process.kill(-pid, 'SIGKILL')
+      else proc.kill('SIGKILL')
     } catch { /* already gone */ }
   }
-  const kill = (): void => signal('SIGKILL')
   process.once('exit', kill)
   const stop = async (graceMs = STOP_GRACE_MS): Promise<void> => {
     process.off('exit', kill)
     live.delete(child)
-    const running = proc.exitCode === null && proc.signalCode === null
-    // A supervised group may outlive its leader (tsx watch's own child): signal it either way.
-    if (!running && !supervise) return
-    signal('SIGTERM')
-    if (!running) return
-    const timer = setTimeout(() => signal('SIGKILL'), graceMs)
-    await closed
-    clearTimeout(timer)
+    if (proc.exitCode === null && proc.signalCode === null) {
+      // SIGTERM to the child alone: a watcher (tsx watch) passes it on once to what it runs,
+      // where a signal to the group would reach that twice (and a second SIGTERM skips the drain).
+      proc.kill('SIGTERM')
+      const timer = setTimeout(kill, graceMs)
+      await closed
+      clearTimeout(timer)
+    }
+    if (group) kill() // anything of its group left behind
   }
   const child: Child = { name, proc, pid, output: () => tail, closed, stop }
   live.add(child)
