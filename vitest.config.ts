@@ -5,6 +5,7 @@ export default defineConfig({
   resolve: {
     // Tests run against the kit's sources, so no build is needed first.
     alias: {
+      '@inference-stack/kit/child': fileURLToPath(new URL('./services/kit/src/child.ts', import.meta.url)),
       '@inference-stack/kit': fileURLToPath(new URL('./services/kit/src/index.ts', import.meta.url)),
       '@inference-stack/models': fileURLToPath(new URL('./models/src/index.ts', import.meta.url))
     }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { freePort, spawnChild, waitForHttp, type Child } from './child.js'
+import { freePort, spawnChild, waitForHttp, type Child } from '@inference-stack/kit/child'
 import { MODELS_DIR, REPO_ROOT } from './paths.js'
 
 export type ServiceName = 'prime' | 'classifier' | 'frontend'

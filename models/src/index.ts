@@ -2,8 +2,10 @@ export { catalog, CATALOG_PATH, checkEntry, DEFAULT_CACHE_DIR, DEFAULT_MODEL, fo
 export { cachedSha256, sha256File } from './checksum.js'
 export { consoleProgress, fetchFile, fetchModel, type FetchOptions, type FetchResult } from './fetch.js'
 export { progressReporter, type Progress } from './progress.js'
+export { modelsBaseUrl, sourceUrl } from './source.js'
 export { findFile, loadLabels, resolveModel, searchDirs, verifyFile, type ResolveOptions } from './resolve.js'
 export {
+  DownloadError,
   ModelError,
   type Artifact,
   type CatalogEntry,

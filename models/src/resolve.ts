@@ -45,8 +45,9 @@ function notFound (entry: CatalogEntry, opts: ResolveOptions): ModelError {
       `apt-get install -y python3-onnx python3-numpy && /usr/bin/python3 shared/models/${entry.generator} ${out} ` +
       `(npm run bench:classifier does this), or set MODELS_DIR to a directory that holds ${entry.file}`)
   }
-  return new ModelError(`model "${entry.name}" not found in ${where(opts)}. Run: npm run models:fetch ${entry.name} ` +
-    `(downloads ${formatMB(entry.bytes)} from ${entry.url}), or set MODELS_DIR to a directory that holds ${entry.file}`)
+  return new ModelError(`model "${entry.name}" not found in ${where(opts)}. To install it, run npm run models:fetch ${entry.name} ` +
+    `(downloads ${formatMB(entry.bytes)} from ${new URL(entry.url).host}, or from MODELS_BASE_URL when set), ` +
+    `or set MODELS_DIR to a directory that holds ${entry.file} and ${getLabelSource(entry).file}`)
 }
 
 /** Throws a ModelError when the file's SHA-256 is not the expected one. */

@@ -79,3 +79,11 @@ export class ModelError extends Error {
     this.name = 'ModelError'
   }
 }
+
+/** A download that did not complete (unreachable host, HTTP error, cut connection): `reason` says why, briefly. */
+export class DownloadError extends ModelError {
+  constructor (readonly url: string, readonly reason: string, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'DownloadError'
+  }
+}

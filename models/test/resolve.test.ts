@@ -33,9 +33,8 @@ describe('resolveModel', () => {
     const error = await resolveModel('resnet50-v1-12', { modelsDir, cacheDir }).catch((err: unknown) => err)
     expect(error).toBeInstanceOf(ModelError)
     expect((error as Error).message).toBe(`model "resnet50-v1-12" not found in MODELS_DIR=${modelsDir} or ${cacheDir}. ` +
-      'Run: npm run models:fetch resnet50-v1-12 (downloads 102.6 MB from ' +
-      'https://github.com/onnx/models/raw/main/validated/vision/classification/resnet/model/resnet50-v1-12.onnx), ' +
-      'or set MODELS_DIR to a directory that holds resnet50-v1-12.onnx')
+      'To install it, run npm run models:fetch resnet50-v1-12 (downloads 102.6 MB from github.com, or from MODELS_BASE_URL when set), ' +
+      'or set MODELS_DIR to a directory that holds resnet50-v1-12.onnx and imagenet-labels.json')
   })
 
   it('says how to generate the synthetic model when it is missing', async () => {

@@ -22,7 +22,14 @@ export const ClassifierConfigSchema = Type.Object({
   MODEL: Type.String({ default: DEFAULT_MODEL, minLength: 1, description: 'catalog name of the model to serve' }),
   MODELS_DIR: Type.Optional(Type.String({ description: 'directory searched first for the model file and labels' })),
   MODEL_CACHE_DIR: Type.Optional(Type.String({ description: 'directory searched second (default: <repo>/models/cache, where models:fetch writes)' })),
-  EXECUTION_PROVIDER: Type.Union([Type.Literal('auto'), Type.Literal('cuda'), Type.Literal('cpu')], { default: 'auto', description: 'auto tries CUDA, then CPU' }),
+  ON_MISSING_MODEL: Type.Union([Type.Literal('exit'), Type.Literal('unready')], {
+    default: 'exit',
+    description: 'model missing or corrupt: exit 1 saying what to run, or stay up unready, every model route answering 503 CLASSIFIER_NO_MODEL with the fix (npm start does this)'
+  }),
+  EXECUTION_PROVIDER: Type.Union([Type.Literal('auto'), Type.Literal('cuda'), Type.Literal('cpu')], {
+    default: 'auto', description: 'auto: CUDA when an NVIDIA GPU is visible, else the CPU; cuda: CUDA or refuse to start'
+  }),
+  ALLOW_CPU_FALLBACK: Type.Boolean({ default: false, description: 'auto on a host with a visible GPU where CUDA cannot start: serve on the CPU (with a warning) instead of refusing to start' }),
   INTRA_OP_THREADS: Type.Optional(Int(1, 256, undefined, 'onnxruntime threads per worker (default: cores / WORKERS)')),
   WORKERS: Int(1, 64, 1, 'inference worker threads, one session each'),
   MAX_BATCH_SIZE: Int(1, 256, DEFAULT_MAX_BATCH, 'largest batch one run takes'),

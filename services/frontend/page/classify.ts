@@ -31,7 +31,7 @@ export function setupClassify ({ zone, input, preview, out }: ClassifyElements):
     event.preventDefault()
     zone.classList.remove('dragging')
     const file = event.dataTransfer?.files[0]
-    if (file) launch(classify(file), out)
+    if (file && !input.disabled) launch(classify(file), out)
   })
 
   function refuse (title: string, detail: string): void {
@@ -99,6 +99,7 @@ function renderAnswer (answer: ClassifyAnswer, roundTrip: number): HTMLElement[]
 }
 
 function describeFailure (error: ApiError): [string, string] {
+  if (error.code === 'CLASSIFIER_NO_MODEL') return ['No model is installed:', error.message.replace(/^no model is installed: /, '')]
   switch (error.status) {
     case 0: return ['The server could not be reached:', error.message]
     case 400: return ['The image could not be read:', error.message]
@@ -115,10 +116,26 @@ function describeFailure (error: ApiError): [string, string] {
 /** The parts of the classifier's `GET /info` the page shows. */
 interface ClassifierInfo { model?: string, executionProvider?: string, limits?: { maxImageBytes?: number } }
 
-/** Shows which model serves the image section, or why it is unavailable. */
-export async function showClassifierStatus (out: HTMLElement): Promise<void> {
+/** Turns the upload off: nothing can be classified without a model. */
+function disableUpload ({ zone, input }: Pick<ClassifyElements, 'zone' | 'input'>): void {
+  input.disabled = true
+  zone.classList.add('disabled')
+  zone.setAttribute('aria-disabled', 'true')
+}
+
+/**
+ * Shows which model serves the image section, or why it is unavailable. With no model
+ * installed (503 CLASSIFIER_NO_MODEL) it says so and how to install one, and turns the
+ * upload off: retrying would not help.
+ */
+export async function showClassifierStatus (out: HTMLElement, upload: Pick<ClassifyElements, 'zone' | 'input'>): Promise<void> {
   const result = await requestJson<ClassifierInfo>('/api/classifier/info')
   if (!result.ok) {
+    if (result.error.code === 'CLASSIFIER_NO_MODEL') {
+      disableUpload(upload)
+      show(out, errorLine('No model is installed, so image classification is off.', result.error.message.replace(/^no model is installed: /, '')))
+      return
+    }
     out.textContent = result.error.code === 'FRONTEND_UPSTREAM_UNAVAILABLE'
       ? 'The classifier service is not running, so image classification is unavailable for now.'
       : `The classifier is not ready: ${result.error.message}.`

@@ -17,6 +17,7 @@ export default async function infoRoutes (app: FastifyInstance, { config }: { co
     outputKind: classifier.entry.outputKind,
     executionProvider: classifier.provider,
     requestedExecutionProvider: config.EXECUTION_PROVIDER,
+    ...(classifier.providerNote === undefined ? {} : { executionProviderNote: classifier.providerNote }),
     workers: config.WORKERS,
     intraOpThreads: classifier.threads,
     ready: classifier.isReady(),

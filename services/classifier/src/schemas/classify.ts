@@ -39,6 +39,7 @@ export const InfoResponseSchema = Type.Object({
   outputKind: Type.String(),
   executionProvider: Type.String({ description: 'the provider actually in use' }),
   requestedExecutionProvider: Type.String(),
+  executionProviderNote: Type.Optional(Type.String({ description: 'why this provider serves, e.g. no GPU visible, or CUDA failed and ALLOW_CPU_FALLBACK=true' })),
   workers: Type.Integer(),
   intraOpThreads: Type.Integer(),
   ready: Type.Boolean(),
