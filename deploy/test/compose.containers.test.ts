@@ -1,11 +1,12 @@
 import { cpus } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ComposeProject } from './containers/compose-project.js'
-import { classifierCpus, docker, MODELS_SOURCE, requireDocker, requireTestModel, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
+import { MODELS_SOURCE } from './containers/assets.js'
+import { classifierCpus, docker, requireDocker, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
 import { postImage, type Answer } from './containers/upload.js'
 
 // compose.yaml as a user runs it, plus one override: models-init takes the
-// model from ../shared/models instead of the internet.
+// model from MODELS_DIR (or the models cache) instead of the internet.
 const project = new ComposeProject('inference-stack-test', ['compose.yaml', 'deploy/test/containers/compose.models-from-dir.yaml'], {
   MODEL: TEST_MODEL,
   MODELS_SOURCE,
@@ -27,7 +28,6 @@ async function classifiesAgain (): Promise<true | undefined> {
 describe('compose.yaml on a real Docker engine', () => {
   beforeAll(async () => {
     await requireDocker()
-    requireTestModel()
     await project.up()
     base = `http://${await project.published('frontend', 8080)}`
   })
