@@ -72,7 +72,7 @@ export interface LoadResult {
 export interface WriteOptions {
   /** Directory for the JSON file (default loadtest/results). */
   resultsDir: string
-  /** Markdown table the summary row is appended to (default loadtest/results.md). */
+  /** Markdown table the summary row is appended to (default loadtest/results/runs.md). */
   tablePath: string
 }
 
