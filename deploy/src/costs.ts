@@ -29,14 +29,14 @@ export interface Costs {
 /** Resident memory of a bare Node process, part of every model's cpuRssMiB figure. */
 export const NODE_BASE_RSS_MIB = 60
 
-/** Fallbacks when no profile is given. Figures from FIELD-NOTES, each labelled. */
+/** Fallbacks when no profile is given: figures measured on the 2-vCPU development VM or published, each labelled. */
 export const DEFAULT_COSTS: Costs = {
   classifierCpuPerImage: {
     value: 0.016,
     measured: false,
-    source: 'default: FIELD-NOTES, 4 g4dn vCPUs decode roughly 80-250 img/s = 16-50 ms/img; 16 ms is the small-photo end'
+    source: 'default: 4 g4dn vCPUs decode roughly 80-250 img/s = 16-50 ms/img; 16 ms is the small-photo end'
   },
-  frontendCpuPerImage: { value: 0.0005, measured: false, source: 'default: estimate from FIELD-NOTES proxy figures (5.1k req/s on 2 cores) plus upload streaming' },
+  frontendCpuPerImage: { value: 0.0005, measured: false, source: 'default: estimate from the frontend proxy figures (5.1k req/s on 2 cores) plus upload streaming' },
   frontendCpuPerPrime: { value: 0.00043, measured: false, source: 'default: loadtest prime-small through the frontend on the 2-vCPU dev VM' },
   primeCpuPerCheck: { value: 0.00019, measured: false, source: 'default: loadtest prime-small on the dev VM; 300-digit numbers took 5.5 ms' },
   // loadtest runs on the 2-vCPU dev VM (Node 20) peaked at 176 MiB (frontend) and 160 MiB (prime).

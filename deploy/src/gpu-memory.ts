@@ -1,7 +1,7 @@
 import type { GpuSpec } from './machines.js'
 import type { ModelPerf } from './models.js'
 
-/** FIELD-NOTES: each CUDA process costs about 300-400 MB of GPU memory; the upper end. */
+/** Each CUDA process costs about 300-400 MB of GPU memory for its context; the upper end. */
 export const CUDA_CONTEXT_MIB = 400
 /** Estimate: cuDNN workspace and onnxruntime's arena slack. From JS there is no gpu_mem_limit to cap it. */
 export const GPU_WORKSPACE_MIB = 256

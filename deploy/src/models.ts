@@ -3,7 +3,7 @@ import type { GpuSpec } from './machines.js'
 /**
  * Run time of one batch as `fixed + perImage × batch` (milliseconds).
  * On the CPU the figures are wall times with 2 intra-op threads on the
- * machine FIELD-NOTES measured; more threads divide them (optimistic: assumes
+ * 2-vCPU development VM; more threads divide them (optimistic: assumes
  * perfect scaling), so CPU-seconds per image stay the same.
  */
 export interface BatchCurve {
@@ -27,15 +27,15 @@ export interface ModelPerf {
   gpuImagesPerSecPerTflops?: number
 }
 
-// FIELD-NOTES, 2 intra-op threads: ResNet-50 fp32 22 img/s at batch 1 (45 ms)
+// Development VM, 2 intra-op threads: ResNet-50 fp32 22 img/s at batch 1 (45 ms)
 // and 24 at batch 8 (333 ms): perImage = (333 - 45) / 7 = 41.1 ms, fixed 3.9 ms.
-const RESNET50_FP32_CPU: BatchCurve = { fixedMs: 3.9, perImageMs: 41.1, source: 'FIELD-NOTES: ResNet-50 fp32, 2 threads, 45 ms at batch 1, 24 img/s at batch 8' }
+const RESNET50_FP32_CPU: BatchCurve = { fixedMs: 3.9, perImageMs: 41.1, source: 'dev VM: ResNet-50 fp32, 2 threads, 45 ms at batch 1, 24 img/s at batch 8' }
 
 // Estimate, not measured here: int8 with VNNI runs about 2.5x faster than fp32
 // in onnxruntime's CPU provider. Replace with a profile from the target.
 const INT8_SPEEDUP = 2.5
 
-// FIELD-NOTES: PyTorch FP32 ResNet-50 plateaus near 420 img/s on a T4
+// Published figures: PyTorch FP32 ResNet-50 plateaus near 420 img/s on a T4
 // (8.1 TFLOPS): 420 / 8.1 = 51.9 img/s per fp32 TFLOPS. onnxruntime's CUDA
 // provider at fp32 is taken to be comparable.
 const RESNET50_GPU_PER_TFLOPS = 420 / 8.1
@@ -66,14 +66,14 @@ export const MODELS: Record<string, ModelPerf> = {
       source: `estimate: ResNet-50 fp32 figures / ${INT8_SPEEDUP} (int8 with VNNI), not measured`
     }
   },
-  // FIELD-NOTES, 2 threads: 330 img/s at batch 1 (3 ms) and 400 at batch 4 (10 ms).
+  // Development VM, 2 threads: 330 img/s at batch 1 (3 ms) and 400 at batch 4 (10 ms).
   'mobilenetv2-12-int8': {
     name: 'mobilenetv2-12-int8',
     precision: 'int8',
     weightBytes: 3_655_033,
     activationMiBPerImage: 10,
     cpuRssMiB: 130,
-    cpu: { fixedMs: 0.67, perImageMs: 2.33, source: 'FIELD-NOTES: MobileNetV2 int8, 2 threads, 3 ms at batch 1, 400 img/s at batch 4' }
+    cpu: { fixedMs: 0.67, perImageMs: 2.33, source: 'dev VM: MobileNetV2 int8, 2 threads, 3 ms at batch 1, 400 img/s at batch 4' }
   }
 }
 // The benchmark model: random weights, the same graph and cost as ResNet-50 fp32.

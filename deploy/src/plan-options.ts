@@ -49,7 +49,7 @@ export async function planFromFlags (flags: PlanFlags): Promise<Plan> {
   const profiles = flags.profiles === undefined ? [] : await readProfiles(flags.profiles)
   if (flags.profiles !== undefined && profiles.length === 0) throw new PlanError(`no *.json profiles in ${flags.profiles}`)
   const { costs, notes } = deriveCosts(profiles, { measuredModel, coreSpeed })
-  if (profiles.length === 0) notes.push('no --profiles: per-request costs are FIELD-NOTES defaults, not measurements')
+  if (profiles.length === 0) notes.push('no --profiles: per-request costs are built-in defaults, not measurements')
   return plan({
     machine,
     costs,

@@ -35,7 +35,7 @@ describe('deploy CLI: plan', () => {
     expect(run.stdout).toMatch(/^MAX_QUEUE\s+\d+/m)
     expect(run.stdout).toMatch(/Bottleneck: CPU JPEG decode bounds classify at ~\d+ img\/s/)
     expect(run.stdout).toMatch(/Cost: \$0\.526\/h .* = \$\d+\.\d\d per million images/)
-    expect(run.stdout).toMatch(/note: no --profiles: per-request costs are FIELD-NOTES defaults/)
+    expect(run.stdout).toMatch(/note: no --profiles: per-request costs are built-in defaults/)
     expect(run.stderr).toContain(`wrote ${envFile}`)
     const env = await readFile(envFile, 'utf8')
     for (const key of ['FRONTEND_CPUS', 'FRONTEND_MEM', 'PRIME_CPUS', 'PRIME_MEM', 'PRIME_REPLICAS', 'CLASSIFIER_CPUS', 'CLASSIFIER_MEM',

@@ -1,5 +1,5 @@
 // Runs in a worker thread: owns one onnxruntime InferenceSession so that the
-// synchronous native run never blocks the main event loop (FIELD-NOTES).
+// synchronous native run never blocks the main event loop.
 import { parentPort, workerData } from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
 import type { ExecutionProvider, WorkerData, WorkerReply, WorkerRequest } from './session-protocol.js'
