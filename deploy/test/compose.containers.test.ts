@@ -8,7 +8,8 @@ import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { ComposeProject } from './containers/compose-project.js'
 import { curl } from '../../services/kit/test/curl.js'
-import { classifierCpus, docker, IMAGES_DIR, MODELS_SOURCE, requireDocker, requireTestModel, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
+import { IMAGES_DIR, MODELS_SOURCE } from './containers/assets.js'
+import { classifierCpus, docker, requireDocker, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
 import { postImage, type Answer } from './containers/upload.js'
 
 // compose.yaml as a user runs it, with the monitoring profile, plus the documented override for
@@ -55,7 +56,6 @@ async function classifiesAgain (): Promise<true | undefined> {
 describe('compose.yaml on a real Docker engine', () => {
   beforeAll(async () => {
     await requireDocker()
-    requireTestModel()
     await project.up()
     base = `http://${await project.published('frontend', 8080)}`
   })

@@ -1,6 +1,7 @@
 import { cpus } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { classifierCpus, docker, MODELS_SOURCE, requireDocker, requireTestModel, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
+import { MODELS_SOURCE } from './containers/assets.js'
+import { classifierCpus, docker, requireDocker, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
 import { freePort, SingleNodeSwarm, SwarmStack } from './containers/swarm-stack.js'
 import { postImage } from './containers/upload.js'
 
@@ -25,7 +26,6 @@ const ASK_EVERY_PRIME = `require('node:dns').promises.lookup('prime', { all: tru
 
 beforeAll(async () => {
   await requireDocker()
-  requireTestModel()
   await run('docker', ['compose', '-f', 'compose.yaml', 'build'], { IMAGE_TAG: TEST_IMAGE_TAG })
   await swarm.join()
 })

@@ -4,12 +4,13 @@ import { parseArgs } from 'node:util'
 import { catalog, DEFAULT_CACHE_DIR, DEFAULT_MODEL, formatMB, getEntry, getLabelSource } from './catalog.js'
 import { cachedSha256 } from './checksum.js'
 import { consoleProgress, fetchModel } from './fetch.js'
+import { generateModel } from './generate.js'
 import { findFile, resolveModel, searchDirs } from './resolve.js'
 import { modelsBaseUrl } from './source.js'
 import { ModelError } from './types.js'
 
 const USAGE = `usage:
-  models fetch [name...] [--all] [--dir <cacheDir>]   download, verify and place models and labels
+  models fetch [name...] [--all] [--dir <cacheDir>]   download, verify and place models and labels (synthetic ones are generated)
   models check [name...] [--dir <cacheDir>]           verify that they are present; never downloads
   models list [--dir <cacheDir>]                       the catalog, with what is present
 Default model: $MODEL or ${DEFAULT_MODEL}. MODELS_DIR is searched before the cache dir (${DEFAULT_CACHE_DIR}).
@@ -36,8 +37,9 @@ async function fetchCommand (names: string[], all: boolean, dir: string, modelsD
     for (const name of wanted) {
       const entry = getEntry(name)
       if (entry.synthetic === true) {
-        throw new ModelError(`"${name}" is generated, not downloaded: /usr/bin/python3 shared/models/${entry.generator} ${dir}/${entry.file} ` +
-          '(needs apt-get install -y python3-onnx python3-numpy; npm run bench:classifier does it for you)')
+        console.log(`${name}: ${entry.file}, generated here (random weights, no download)`)
+        await generateModel(entry, dir, (l) => console.log(`  ${l}`))
+        continue
       }
       console.log(`${name}: ${entry.file}, ${formatMB(entry.bytes)}${baseUrl === undefined ? '' : ` (from ${baseUrl})`}`)
       await fetchModel(entry, { dir, modelsDir, baseUrl, signal: controller.signal, progress: consoleProgress, log: (l) => console.log(`  ${l}`) })

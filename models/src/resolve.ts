@@ -40,10 +40,9 @@ function where (opts: ResolveOptions): string {
 
 function notFound (entry: CatalogEntry, opts: ResolveOptions): ModelError {
   if (entry.synthetic === true) {
-    const out = join(resolve(opts.cacheDir ?? DEFAULT_CACHE_DIR), entry.file)
     return new ModelError(`model "${entry.name}" not found in ${where(opts)}. It is generated, not downloaded: ` +
-      `apt-get install -y python3-onnx python3-numpy && /usr/bin/python3 shared/models/${entry.generator} ${out} ` +
-      `(npm run bench:classifier does this), or set MODELS_DIR to a directory that holds ${entry.file}`)
+      `run npm run models:fetch ${entry.name} (writes it into the cache directory; npm run bench:classifier does this), ` +
+      `or set MODELS_DIR to a directory that holds ${entry.file}`)
   }
   return new ModelError(`model "${entry.name}" not found in ${where(opts)}. To install it, run npm run models:fetch ${entry.name} ` +
     `(downloads ${formatMB(entry.bytes)} from ${new URL(entry.url).host}, or from MODELS_BASE_URL when set), ` +

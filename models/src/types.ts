@@ -53,7 +53,7 @@ export interface DownloadableEntry extends EntryCommon {
 /** A model generated locally (random weights, benchmarks only): no URL, no checksum. */
 export interface SyntheticEntry extends EntryCommon {
   synthetic: true
-  /** The script in shared/models that writes it. */
+  /** The built-in generator that writes it (`generateModel`, `npm run models:fetch <name>`). */
   generator: string
   url?: undefined
   sha256?: undefined

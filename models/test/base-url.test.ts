@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fetchModel, getEntry, ModelError, modelsBaseUrl, sha256File, type DownloadableEntry } from '../src/index.js'
-import { SHARED_MODELS, tempDir } from './helpers.js'
+import { tempDir, testModels } from './helpers.js'
+
+const SHARED_MODELS = await testModels()
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
 const MOBILENET = getEntry('mobilenetv2-12-int8') as DownloadableEntry

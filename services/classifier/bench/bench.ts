@@ -1,7 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
-import { extname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { contentType, PHOTO_NAMES, testImagesDir } from '@inference-stack/test-assets'
 import sharp from 'sharp'
 import { configureSharp } from '../src/lib/preprocess.js'
 import type { Photo } from './client.js'
@@ -9,7 +10,6 @@ import { benchModel, type BenchSettings } from './model-bench.js'
 import { markdown, writeJson, type BenchReport, type ModelReport } from './report.js'
 
 const REPO = new URL('../../../', import.meta.url)
-const TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' }
 const numbers = (s: string): number[] => s.split(',').map(Number)
 
 const { values: flags } = parseArgs({
@@ -27,7 +27,6 @@ const { values: flags } = parseArgs({
   }
 })
 const settings: BenchSettings = {
-  sharedDir: process.env.SHARED_DIR ?? new URL('../shared', REPO).pathname,
   threads: Number(flags.threads),
   seconds: Number(flags.duration),
   rounds: Number(flags.rounds),
@@ -38,10 +37,10 @@ const settings: BenchSettings = {
   server: flags.server ? { entry: resolve(flags.server) } : flags.tsx ? 'tsx' : 'compiled'
 }
 
+/** The 12 test photos (TEST_IMAGES_DIR, or fetched on first use), from 500x375 to 5360x3560. */
 async function loadPhotos (): Promise<Photo[]> {
-  const dir = join(settings.sharedDir, 'images')
-  const names = (await readdir(dir)).filter((n) => TYPES[extname(n).toLowerCase()]).sort()
-  return await Promise.all(names.map(async (name) => ({ name, body: await readFile(join(dir, name)), type: TYPES[extname(name).toLowerCase()]! })))
+  const dir = await testImagesDir()
+  return await Promise.all(PHOTO_NAMES.map(async (name) => ({ name, body: await readFile(join(dir, name)), type: contentType(name) })))
 }
 
 // The same sharp settings as the service, so (b) and (c) decode alike.

@@ -1,5 +1,5 @@
-import { DEFAULT_CACHE_DIR, getEntry, resolveModel } from '@inference-stack/models'
-import { join } from 'node:path'
+import { DEFAULT_CACHE_DIR, generateModel, getEntry, resolveModel } from '@inference-stack/models'
+import { TEST_MODEL, testModelsDir } from '@inference-stack/test-assets'
 import { DEFAULT_MAX_INPUT_PIXELS } from '../src/config.js'
 import { preprocess } from '../src/lib/preprocess.js'
 import { ModelSession } from '../src/lib/session.js'
@@ -9,10 +9,8 @@ import type { ModelReport } from './report.js'
 import { ServiceProcess } from './service.js'
 import { describe, profile, scrape, type ServiceProfile } from './service-metrics.js'
 import { best, fmt, median, medianOf, perCore, type Measurement } from './stats.js'
-import { ensureSynthetic } from './synthetic.js'
 
 export interface BenchSettings {
-  sharedDir: string
   threads: number
   /** Seconds per measured point in the interleaved rounds; sweeps use 60 % of it. */
   seconds: number
@@ -33,8 +31,10 @@ export interface BenchSettings {
  */
 export async function benchModel (name: string, photos: Photo[], s: BenchSettings): Promise<ModelReport> {
   const entry = getEntry(name)
-  if (entry.synthetic === true) await ensureSynthetic(s.sharedDir, DEFAULT_CACHE_DIR, entry.file)
-  const modelsDir = join(s.sharedDir, 'models')
+  // The test model comes from MODELS_DIR or is fetched as the tests do; the synthetic
+  // ResNet-50 is generated into the cache on first use; any other is looked up as the classifier does.
+  if (entry.synthetic === true) await generateModel(entry, DEFAULT_CACHE_DIR, (l) => console.log(l))
+  const modelsDir = name === TEST_MODEL ? await testModelsDir() : process.env.MODELS_DIR
   const model = await resolveModel(name, { modelsDir })
   const limits = { maxInputPixels: DEFAULT_MAX_INPUT_PIXELS }
   const bodies = photos.map((p) => p.body)
@@ -42,7 +42,7 @@ export async function benchModel (name: string, photos: Photo[], s: BenchSetting
   const tensors = await Promise.all(photos.map((p) => preprocess(p.body, entry.preprocessing, limits)))
   const session = await ModelSession.create({ modelPath: model.path, executionProvider: 'cpu', intraOpThreads: s.threads })
   const svc = await ServiceProcess.start({
-    MODEL: name, MODELS_DIR: modelsDir, MODEL_CACHE_DIR: DEFAULT_CACHE_DIR, INTRA_OP_THREADS: String(s.threads), ...s.serviceEnv
+    MODEL: name, ...(modelsDir ? { MODELS_DIR: modelsDir } : {}), MODEL_CACHE_DIR: DEFAULT_CACHE_DIR, INTRA_OP_THREADS: String(s.threads), ...s.serviceEnv
   }, s.server).catch(async (err: unknown) => { await session.close(); throw err })
   try {
     const sweepS = Math.max(2, s.seconds * 0.6)

@@ -12,6 +12,6 @@ const tsc = (...projects: string[]): void => {
   console.log(`building ${projects.join(', ')} (tsc -b) ...`)
   execFileSync(process.execPath, [`${repo}node_modules/typescript/bin/tsc`, '-b', ...projects.map((p) => `${repo}${p}`)], { stdio: 'inherit' })
 }
-if (!process.argv.includes('--tsx')) tsc('services/classifier')
-else if (!existsSync(`${repo}models/dist/index.js`) || !existsSync(`${repo}services/kit/dist/index.js`)) tsc('models', 'services/kit')
+if (!process.argv.includes('--tsx')) tsc('services/classifier', 'test-assets')
+else if (['models', 'services/kit', 'test-assets'].some((w) => !existsSync(`${repo}${w}/dist/index.js`))) tsc('models', 'services/kit', 'test-assets')
 await import('./bench.js')

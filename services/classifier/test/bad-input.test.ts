@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { animatedGif, decompressionBomb, photoVariants, randomBytes, SVG, truncated } from './fixtures.js'
-import { buildApp, classifyRaw, photo, type ClassifyBody, type ErrorReply } from './helpers.js'
+import { buildApp, classifyRaw, type ClassifyBody, type ErrorReply } from './helpers.js'
+import { photo } from './photos.js'
 
 describe('POST /classify with unusual or bad input', () => {
   let variants: Awaited<ReturnType<typeof photoVariants>>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { buildApp, classifyRaw, histogramMean, photo, type ClassifyBody, type ErrorReply } from './helpers.js'
+import { buildApp, classifyRaw, histogramMean, type ClassifyBody, type ErrorReply } from './helpers.js'
+import { photo } from './photos.js'
 
 describe('dynamic batching through the HTTP API', () => {
   it('forms batches larger than one under 32 concurrent requests', async () => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { buildApp, classifyRaw, EXPECTED, photo, type ClassifyBody } from './helpers.js'
+import { buildApp, classifyRaw, type ClassifyBody } from './helpers.js'
+import { EXPECTED, photo } from './photos.js'
 
 const CONTENT_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.png': 'image/png' }
 
 describe('POST /classify', () => {
-  it('classifies every shared photo with its expected class at top-1', async () => {
+  it('classifies every test photo with its expected class at top-1', async () => {
     const app = await buildApp()
     for (const [file, expected] of Object.entries(EXPECTED)) {
       const res = await classifyRaw(app, photo(file), CONTENT_TYPES[file.slice(file.lastIndexOf('.'))])

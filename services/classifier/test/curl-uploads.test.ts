@@ -7,7 +7,8 @@ import { MULTIPART_ALLOWANCE_BYTES } from '@inference-stack/kit'
 import { curl } from '../../kit/test/curl.js'
 import classifierApp from '../src/app.js'
 import { DEFAULT_MAX_IMAGE_BYTES } from '../src/config.js'
-import { EXPECTED, IMAGES_DIR, testConfig, type ClassifyBody } from './helpers.js'
+import { testConfig, type ClassifyBody } from './helpers.js'
+import { EXPECTED, IMAGES_DIR } from './photos.js'
 import { nearLimitPng } from './near-limit.js'
 
 const TABBY = join(IMAGES_DIR, 'tabby-cat.png')

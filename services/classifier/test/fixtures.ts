@@ -1,5 +1,5 @@
 import sharp, { type Sharp } from 'sharp'
-import { photo } from './helpers.js'
+import { photo } from './photos.js'
 
 /** Variants of one real photo in every format and pixel layout the classifier must take. */
 export async function photoVariants (name: string): Promise<Record<string, { body: Buffer, type: string }>> {

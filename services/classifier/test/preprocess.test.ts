@@ -3,7 +3,7 @@ import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { ImageError, preprocess, resizedSize } from '../src/lib/preprocess.js'
 import { decompressionBomb, exifRotated, SVG } from './fixtures.js'
-import { photo } from './helpers.js'
+import { photo } from './photos.js'
 import { greyLevels, plainJsTensor } from './reference-resize.js'
 
 const spec = getEntry('mobilenetv2-12-int8').preprocessing

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { openSessions } from '../src/lib/open-sessions.js'
 import { planProvider, probeCuda, ProviderError, type CudaProbe } from '../src/lib/provider.js'
-import { MODELS_DIR } from './helpers.js'
+import { MODELS_DIR } from './model.js'
 
 const LIB = '/app/node_modules/onnxruntime-node/bin/napi-v6/linux/x64'
 const probe = (providerInstalled: boolean, gpu?: string): CudaProbe => ({ libraryDir: LIB, providerInstalled, gpu })

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { spawnChild, waitForListening } from '@inference-stack/kit/child'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { probeCuda } from '../src/lib/provider.js'
-import { MODELS_DIR, TEST_MODEL } from './helpers.js'
+import { MODELS_DIR, TEST_MODEL } from './model.js'
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url))
 

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { Batcher, BatcherError } from '../src/lib/batcher.js'
 import { ModelSession } from '../src/lib/session.js'
-import { MODELS_DIR } from './helpers.js'
+import { MODELS_DIR } from './model.js'
 
 const modelPath = join(MODELS_DIR, 'mobilenetv2-12-int8.onnx')
 const ITEM = 3 * 224 * 224

@@ -2,13 +2,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MULTIPART_ALLOWANCE_BYTES } from '@inference-stack/kit'
+import { testImagesDir } from '@inference-stack/test-assets'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nearLimitPng } from '../../classifier/test/near-limit.js'
 import { curl, finalHeader } from '../../kit/test/curl.js'
 import { DEFAULT_MAX_PRIME_BODY_BYTES, DEFAULT_MAX_UPLOAD_BYTES } from '../src/config.js'
 import { refusedUrl, startFrontend, startPrime, startUpstream } from './helpers.js'
-import { IMAGES_DIR, startClassifier } from './real-classifier.js'
+import { startClassifier } from './real-classifier.js'
 
+const IMAGES_DIR = await testImagesDir()
 const TABBY = join(IMAGES_DIR, 'tabby-cat.png')
 const TABBY_BYTES = 3806096
 const TABBY_CLASSES = [281, 282] // tabby cat, tiger cat: ImageNet confuses them

@@ -8,15 +8,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { TEST_MODEL, testImagesDir, testModelsDir } from '@inference-stack/test-assets'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { curl } from '../../kit/test/curl.js'
 import { refusedUrl } from './helpers.js'
-import { IMAGES_DIR } from './real-classifier.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-/** The small real model, read at run time from MODELS_DIR (or ../shared/models next to the repository). */
-const MODELS = process.env.MODELS_DIR ?? join(process.env.SHARED_DIR ?? join(ROOT, '..', 'shared'), 'models')
-const TEST_MODEL = 'mobilenetv2-12-int8'
+/** The small real model and the photos: MODELS_DIR and TEST_IMAGES_DIR, or fetched on first use. */
+const MODELS = await testModelsDir()
+const IMAGES_DIR = await testImagesDir()
 /** The launcher's own grace period (kit/child STOP_GRACE_MS), plus a margin for a loaded machine. */
 const STOP_WITHIN_MS = 20_000
 
