@@ -3,8 +3,8 @@ import sharp from 'sharp'
 import type { PreprocessLimits } from '../src/lib/preprocess.js'
 
 /**
- * The decode floor: the cheapest libvips decode that yields the pixels the
- * 224 x 224 crop is taken from, as `vips thumbnail` would do it. One call:
+ * The decode floor, first way: the cheapest libvips decode that yields the
+ * pixels the 224 x 224 crop is taken from, as `vips thumbnail` would do it. One call:
  * libvips sizes the short side to 256 itself, JPEG decodes at the largest DCT
  * scale (1/2, 1/4, 1/8) that stays above that size and WebP decodes scaled,
  * the remaining reduction is nearest-neighbour (next to free), EXIF rotation
@@ -18,6 +18,18 @@ export async function decodeFloor (buffer: Buffer, spec: Preprocessing, limits: 
   // libvips converts CMYK to sRGB with an ICC transform whatever ignoreIcc says, unless the pipeline stays CMYK.
   if (cmyk(buffer)) image = image.pipelineColourspace('cmyk').toColourspace('cmyk')
   return await image.resize(side, side, { fit: 'outside', kernel: 'nearest', fastShrinkOnLoad: true }).raw().toBuffer()
+}
+
+/**
+ * The decode floor, second way: every pixel decoded, nothing else (no
+ * resize, no rotation, no colour management). For formats without
+ * shrink-on-load it can be cheaper than a nearest-neighbour resize, which
+ * makes libvips fetch the image line by line. The floor is the cheaper of the two.
+ */
+export async function decodeFull (buffer: Buffer, _spec: Preprocessing, limits: PreprocessLimits): Promise<Buffer> {
+  let image = sharp(buffer, { ignoreIcc: true, limitInputPixels: limits.maxInputPixels, pages: 1 })
+  if (cmyk(buffer)) image = image.pipelineColourspace('cmyk').toColourspace('cmyk')
+  return await image.raw().toBuffer()
 }
 
 /** A JPEG whose frame header (SOF) declares four components: CMYK or YCCK. */

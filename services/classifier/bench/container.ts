@@ -1,0 +1,75 @@
+// npx tsx services/classifier/bench/container.ts [--image inference-stack/classifier] [--cpus 1,2] [--duration 10]
+//   [--concurrency N (default 4 x cpus)] [--model mobilenetv2-12-int8]
+// The classifier image under `docker run --cpus N`, one N after the other, driven over HTTP with the
+// 12-photo mix: img/s, the container's CPU time from its cgroup (cores used, share of the limit),
+// img/s per core used. Build the image first (services/classifier/Dockerfile).
+import { execFile } from 'node:child_process'
+import { readdir, readFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import { extname, join } from 'node:path'
+import { parseArgs, promisify } from 'node:util'
+import { drive, type Photo } from './client.js'
+import { scrape, profile, describe } from './service-metrics.js'
+import { fmt } from './stats.js'
+
+const run = async (...args: string[]): Promise<string> => (await promisify(execFile)('docker', args)).stdout.trim()
+const REPO = new URL('../../../', import.meta.url)
+const TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.png': 'image/png' }
+
+const { values: flags } = parseArgs({
+  options: {
+    image: { type: 'string', default: 'inference-stack/classifier' },
+    cpus: { type: 'string', default: String(availableParallelism()) },
+    duration: { type: 'string', default: '10' },
+    concurrency: { type: 'string' },
+    model: { type: 'string', default: 'mobilenetv2-12-int8' }
+  }
+})
+const shared = process.env.SHARED_DIR ?? new URL('../shared', REPO).pathname
+
+/** CPU seconds the container has used, from its cgroup (v1 cpuacct or v2 cpu.stat, as the host mounts them). */
+async function cgroupCpuS (id: string): Promise<number> {
+  const v1 = await readFile(`/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`, 'utf8').catch(() => undefined)
+  if (v1 !== undefined) return Number(v1) / 1e9
+  const v2 = await readFile(`/sys/fs/cgroup/system.slice/docker-${id}.scope/cpu.stat`, 'utf8')
+  return Number(/^usage_usec (\d+)/m.exec(v2)![1]) / 1e6
+}
+
+async function waitReady (url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  throw new Error(`the container at ${url} was not ready within ${timeoutMs} ms`)
+}
+
+const dir = join(shared, 'images')
+const photos: Photo[] = await Promise.all((await readdir(dir)).filter((n) => TYPES[extname(n)]).sort()
+  .map(async (name) => ({ name, body: await readFile(join(dir, name)), type: TYPES[extname(name)]! })))
+const rows: string[] = []
+for (const cpus of flags.cpus.split(',').map(Number)) {
+  const id = await run('run', '-d', '--rm', '--name', `h5-bench-classifier-${cpus}`, '--cpus', String(cpus),
+    '-e', `MODEL=${flags.model}`, '-e', 'LOG_LEVEL=warn', '-v', `${join(shared, 'models')}:/models:ro`, '-p', '127.0.0.1::8082', flags.image)
+  try {
+    const port = (await run('port', id, '8082/tcp')).split(':').at(-1)
+    const url = `http://127.0.0.1:${port}`
+    await waitReady(url, 180_000)
+    const seen = await run('exec', id, 'node', '-p', 'require("os").availableParallelism() + " " + (process.env.UV_THREADPOOL_SIZE ?? 4)')
+    const concurrency = Number(flags.concurrency ?? 4 * cpus)
+    await drive(url, 0, photos, concurrency, 2)
+    const before = await scrape(url)
+    const cpu0 = await cgroupCpuS(id)
+    const t0 = performance.now()
+    const m = await drive(url, 0, photos, concurrency, Number(flags.duration))
+    const used = (await cgroupCpuS(id) - cpu0) / ((performance.now() - t0) / 1000)
+    const p = profile(before, await scrape(url))
+    console.log(`--cpus ${cpus}: ${fmt(m)}\n  container used ${used.toFixed(2)} cores of ${cpus} (${(100 * used / cpus).toFixed(0)} %); ${(m.rps / used).toFixed(1)} img/s per core; ` +
+      `availableParallelism / UV_THREADPOOL_SIZE inside: ${seen}${p ? `; ${describe(p)}` : ''}`)
+    rows.push(`| ${cpus} | ${concurrency} | ${m.rps.toFixed(1)} | ${m.p50Ms.toFixed(0)} | ${used.toFixed(2)} | ${(100 * used / cpus).toFixed(0)} % | ${(m.rps / used).toFixed(1)} | ${m.cpu.bench.toFixed(2)} / ${m.cpu.others.toFixed(2)} | ${seen.replace(' ', ' / ')} |`)
+  } finally {
+    await run('stop', '-t', '10', id).catch(() => {})
+  }
+}
+console.log(['', '| --cpus | connections | img/s | p50 ms | cores used (cgroup) | of the limit | img/s per core | cores: client / other work | availableParallelism / UV_THREADPOOL_SIZE |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---|', ...rows].join('\n'))
