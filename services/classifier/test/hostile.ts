@@ -54,6 +54,15 @@ async function jpegDeclaring (width: number, height: number, progressive: boolea
   return patchSize(small, Buffer.from([0xff, progressive ? 0xc2 : 0xc0]), 5, width, height, 2, true)
 }
 
+/** A small progressive JPEG whose last scan is repeated until it has `scans` of them: each is another pass over every coefficient. */
+async function jpegOfScans (scans: number): Promise<Buffer> {
+  const jpeg = await sharp(photo('goldfish.jpg')).jpeg({ progressive: true }).toBuffer()
+  const last = jpeg.lastIndexOf(Buffer.from([0xff, 0xda]))
+  const end = jpeg.lastIndexOf(Buffer.from([0xff, 0xd9]))
+  const have = jpeg.subarray(0, end).toString('latin1').split('\xff\xda').length - 1
+  return Buffer.concat([jpeg.subarray(0, end), ...Array.from({ length: scans - have }, () => jpeg.subarray(last, end)), jpeg.subarray(end)])
+}
+
 /** A real small AVIF whose `ispe` box declares another size. */
 async function avifDeclaring (width: number, height: number): Promise<Buffer> {
   const small = await sharp(photo('goldfish.jpg')).avif({ quality: 40 }).toBuffer()
@@ -91,6 +100,7 @@ export async function hostileCases (): Promise<HostileCase[]> {
     { name: 'a TIFF declaring 100000 x 100000 in 130 bytes', body: tiffDeclaring(100_000, 100_000), type: 'image/tiff', status: 413, code: TOO_LARGE },
     { name: 'a JPEG declaring 60000 x 60000', body: await jpegDeclaring(60_000, 60_000, false, '4:2:0'), type: 'image/jpeg', status: 413, code: TOO_LARGE },
     { name: 'a progressive 4:4:4 JPEG declaring 35 MP (about 200 MiB of coefficients)', body: await jpegDeclaring(7000, 5000, true, '4:4:4'), type: 'image/jpeg', status: 413, code: TOO_LARGE },
+    { name: 'a progressive JPEG of 300 scans', body: await jpegOfScans(300), type: 'image/jpeg', status: 413, code: TOO_LARGE },
     { name: 'an AVIF declaring 40 MP (8000 x 5000)', body: await avifDeclaring(8000, 5000), type: 'image/avif', status: 413, code: TOO_LARGE },
     { name: 'an AVIF declaring 45 MP', body: await avifDeclaring(9000, 5000), type: 'image/avif', status: 413, code: TOO_LARGE },
     { name: 'a PNG declaring 100000 x 100000', body: patchSize(await sharp(photo('goldfish.jpg')).png().toBuffer(), Buffer.from('IHDR'), 4, 100_000, 100_000, 4), type: 'image/png', status: 413, code: TOO_LARGE }

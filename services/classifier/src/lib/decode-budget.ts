@@ -44,6 +44,23 @@ export function decodeBytes (format: ImageFormat, meta: Metadata): number {
   }
 }
 
+/**
+ * Most JPEG scans (SOS markers) accepted. Every scan of a progressive JPEG is
+ * another pass over all its coefficients, so a small file of thousands of
+ * tiny scans costs minutes; encoders write about 10 (libjpeg's default
+ * progressive script), mozjpeg a few more.
+ */
+export const MAX_JPEG_SCANS = 100
+const SOS = Buffer.from([0xff, 0xda])
+
+/** Refuses (413) a JPEG of more than MAX_JPEG_SCANS scans. FF DA is always a marker: entropy-coded data stuffs every FF with 00. */
+export function checkJpegScans (buffer: Buffer): void {
+  let scans = 0
+  for (let at = buffer.indexOf(SOS); at >= 0; at = buffer.indexOf(SOS, at + 2)) {
+    if (++scans > MAX_JPEG_SCANS) throw new ImageError('too_large', `the JPEG has more than ${MAX_JPEG_SCANS} scans; each one is another pass over the whole image`)
+  }
+}
+
 /** Refuses (413) an image whose decoder would hold more than the budget, before any pixel is decoded. */
 export function checkDecodeBudget (format: ImageFormat, meta: Metadata, maxInputPixels: number): void {
   const need = decodeBytes(format, meta)

@@ -2,7 +2,7 @@ import type { Preprocessing } from '@inference-stack/models'
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp'
 import { cmykTable, normalizeCmykCrop } from './cmyk.js'
 import { isIdentityProfile } from './colour-profile.js'
-import { checkDecodeBudget } from './decode-budget.js'
+import { checkDecodeBudget, checkJpegScans } from './decode-budget.js'
 import { ImageError } from './image-error.js'
 import { acceptedText, sniffFormat, type ImageFormat } from './image-format.js'
 
@@ -46,6 +46,7 @@ async function readHeader (buffer: Buffer, format: ImageFormat, limits: Preproce
     throw new ImageError('too_large', `image is ${width}x${height} = ${width * height} pixels; the limit is ${limits.maxInputPixels} (MAX_INPUT_PIXELS)`)
   }
   checkDecodeBudget(format, meta, limits.maxInputPixels)
+  if (format === 'jpeg' && meta.isProgressive === true) checkJpegScans(buffer)
   return meta
 }
 
