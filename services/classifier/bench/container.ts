@@ -74,14 +74,16 @@ for (const cpus of flags.cpus.split(',').map(Number)) {
     const used = (cpu1.s - cpu0.s) / ((performance.now() - t0) / 1000)
     const throttled = (cpu1.throttled - cpu0.throttled) / Math.max(1, cpu1.periods - cpu0.periods)
     const others = Math.max(0, m.cpu.others - used)
+    // Cores of the machine nobody used while requests queued (the client keeps 4 x N in flight).
+    const idle = Math.max(0, availableParallelism() - used - others - m.cpu.bench)
     const p = profile(before, await scrape(url))
     console.log(`--cpus ${cpus}: ${fmt(m)}\n  container used ${used.toFixed(2)} cores of ${cpus} (${(100 * used / cpus).toFixed(0)} %), throttled in ${(100 * throttled).toFixed(0)} % of periods; ` +
-      `${(m.rps / used).toFixed(1)} img/s per core; other work ${others.toFixed(2)} cores; availableParallelism / UV_THREADPOOL_SIZE inside: ${seen}${p ? `; ${describe(p)}` : ''}`)
+      `${(m.rps / used).toFixed(1)} img/s per core; other work ${others.toFixed(2)} cores, idle ${idle.toFixed(2)}; availableParallelism / UV_THREADPOOL_SIZE inside: ${seen}${p ? `; ${describe(p)}` : ''}`)
     rows.push(`| ${cpus} | ${concurrency} | ${m.rps.toFixed(1)} | ${m.p50Ms.toFixed(0)} | ${used.toFixed(2)} | ${(100 * used / cpus).toFixed(0)} % | ${(100 * throttled).toFixed(0)} % | ` +
-      `${(m.rps / used).toFixed(1)} | ${m.cpu.bench.toFixed(2)} / ${others.toFixed(2)} | ${seen.replace(' ', ' / ')} |`)
+      `${(m.rps / used).toFixed(1)} | ${m.cpu.bench.toFixed(2)} / ${others.toFixed(2)} / ${idle.toFixed(2)} | ${seen.replace(' ', ' / ')} |`)
   } finally {
     await run('stop', '-t', '10', id).catch(() => {})
   }
 }
-console.log(['', '| --cpus | connections | img/s | p50 ms | cores used (cgroup) | of the limit | periods throttled | img/s per core | cores: client / other work | availableParallelism / UV_THREADPOOL_SIZE |',
+console.log(['', '| --cpus | connections | img/s | p50 ms | cores used (cgroup) | of the limit | periods throttled | img/s per core | machine cores: client / other work / idle | availableParallelism / UV_THREADPOOL_SIZE |',
   '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|', ...rows].join('\n'))
