@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fetchModel, getEntry, ModelError, modelsBaseUrl, sha256File, type DownloadableEntry } from '../src/index.js'
 import { tempDir, testModels } from './helpers.js'
 
-const SHARED_MODELS = await testModels()
+const MODELS = await testModels()
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
 const MOBILENET = getEntry('mobilenetv2-12-int8') as DownloadableEntry
@@ -28,7 +28,7 @@ beforeAll(async () => {
     const [, dir, file] = /^\/(mirror|swapped)\/([\w.-]+)$/.exec(req.url ?? '') ?? []
     if (file === undefined) return res.writeHead(404).end()
     const served = dir === 'swapped' && file.endsWith('.onnx') ? 'imagenet-labels.json' : file
-    const path = join(SHARED_MODELS, served)
+    const path = join(MODELS, served)
     stat(path).then((info) => {
       res.writeHead(200, { 'content-length': info.size })
       createReadStream(path).pipe(res)
@@ -102,10 +102,10 @@ describe('models check', () => {
   it('verifies a model and its labels in place and downloads nothing', async () => {
     const before = hits.length
     const dir = await tempDir()
-    const { code, stdout } = await cli(['check', MOBILENET.name, '--dir', dir], { MODELS_DIR: SHARED_MODELS, MODELS_BASE_URL: `${mirror}/mirror` })
+    const { code, stdout } = await cli(['check', MOBILENET.name, '--dir', dir], { MODELS_DIR: MODELS, MODELS_BASE_URL: `${mirror}/mirror` })
     expect(code).toBe(0)
-    expect(stdout).toContain(`mobilenetv2-12-int8.onnx: present in ${SHARED_MODELS}, checksum ok`)
-    expect(stdout).toContain(`imagenet-labels.json: present in ${SHARED_MODELS}, checksum ok`)
+    expect(stdout).toContain(`mobilenetv2-12-int8.onnx: present in ${MODELS}, checksum ok`)
+    expect(stdout).toContain(`imagenet-labels.json: present in ${MODELS}, checksum ok`)
     expect(hits.length).toBe(before)
     expect(await readdir(dir)).toEqual(['.checksums.json'])
   })

@@ -2,16 +2,19 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { animatedGif, decompressionBomb, photoVariants, randomBytes, SVG, truncated } from './fixtures.js'
 import { buildApp, classifyRaw, type ClassifyBody, type ErrorReply } from './helpers.js'
 import { photo } from './photos.js'
+import { hostileCases, type HostileCase } from './hostile.js'
 
 describe('POST /classify with unusual or bad input', () => {
   let variants: Awaited<ReturnType<typeof photoVariants>>
   let bomb: Buffer
+  let hostile: HostileCase[]
   beforeAll(async () => {
     variants = await photoVariants('giant-panda.jpg')
     bomb = await decompressionBomb()
+    hostile = await hostileCases()
   })
 
-  it('classifies grayscale, CMYK, alpha, 16-bit and palette PNG, WebP, GIF, TIFF and AVIF versions of a photo', async () => {
+  it('classifies grayscale, CMYK, alpha, 16-bit and palette PNG, WebP, GIF, TIFF, AVIF and EXIF-rotated large JPEG versions of a photo', async () => {
     const app = await buildApp()
     for (const [what, { body, type }] of Object.entries(variants)) {
       const res = await classifyRaw(app, body, type)
@@ -44,6 +47,17 @@ describe('POST /classify with unusual or bad input', () => {
       expect(res.json<ErrorReply>().error.message.length).toBeGreaterThan(10)
     })
   }
+
+  it('refuses disguised SVG, other formats, polyglots and headers declaring too many pixels or too much decode memory, each with its 4xx', async () => {
+    const app = await buildApp()
+    for (const c of hostile) {
+      const res = await classifyRaw(app, c.body, c.type)
+      expect(res.statusCode, c.name).toBe(c.status)
+      expect(res.json<ErrorReply>().error.code, c.name).toBe(c.code)
+    }
+    // Still serving.
+    expect((await classifyRaw(app, photo('goldfish.jpg'))).statusCode).toBe(200)
+  })
 
   it('rejects uploads over MAX_IMAGE_BYTES with 413, as a raw body and as multipart', async () => {
     const app = await buildApp({ MAX_IMAGE_BYTES: '50000' })
