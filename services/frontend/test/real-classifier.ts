@@ -11,10 +11,10 @@ export const SHARED_DIR = process.env.SHARED_DIR ?? resolve(fileURLToPath(new UR
 export const IMAGES_DIR = join(SHARED_DIR, 'images')
 export const TEST_MODEL = 'mobilenetv2-12-int8'
 
-/** The real classifier (services/classifier) with the small test model on port 0, warmed up. */
-export async function startClassifier (): Promise<string> {
+/** The real classifier (services/classifier) with the small test model on port 0, warmed up; `env` overrides its settings. */
+export async function startClassifier (env: Record<string, string> = {}): Promise<string> {
   const config = loadConfig(ClassifierConfigSchema, {
-    MODELS_DIR: process.env.MODELS_DIR ?? join(SHARED_DIR, 'models'), MODEL: TEST_MODEL, EXECUTION_PROVIDER: 'cpu', LOG_LEVEL: 'silent'
+    MODELS_DIR: process.env.MODELS_DIR ?? join(SHARED_DIR, 'models'), MODEL: TEST_MODEL, EXECUTION_PROVIDER: 'cpu', LOG_LEVEL: 'silent', ...env
   })
   const server = Fastify({ forceCloseConnections: true })
   await server.register(classifierApp, { config })
