@@ -11,7 +11,7 @@ import { startUploadTap } from './upload-tap.js'
 /** The classifier's answer for a file uploaded as it is (what curl or a page without resizing sends). */
 async function fullSizeAnswer (url: string, name: string, bytes: Buffer): Promise<ClassifyBody> {
   const form = new FormData()
-  form.append('image', new Blob([bytes]), name)
+  form.append('image', new Blob([new Uint8Array(bytes)]), name)
   const res = await fetch(`${url}/api/classify?topk=5`, { method: 'POST', body: form })
   expect(res.status).toBe(200)
   return await res.json() as ClassifyBody

@@ -45,7 +45,7 @@ export async function startUploadTap (target: string): Promise<UploadTap> {
 
 /** The `image` part of a tapped multipart upload. */
 export async function uploadedImage (upload: TappedUpload): Promise<{ name: string, type: string, bytes: Buffer }> {
-  const form = await new Response(upload.body, { headers: { 'content-type': upload.contentType } }).formData()
+  const form = await new Response(new Uint8Array(upload.body), { headers: { 'content-type': upload.contentType } }).formData()
   const image = form.get('image')
   if (!(image instanceof Blob)) throw new Error(`the upload to ${upload.path} has no image part`)
   return { name: (image as File).name, type: image.type, bytes: Buffer.from(await image.arrayBuffer()) }
