@@ -6,14 +6,14 @@
 // both versions are then replayed through the frontend, interleaved, one upload at a
 // time, and the classifier's CPU time is read from /proc/<pid>/stat around each batch.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { IMAGES_DIR } from '../../../loadtest/src/paths.js'
 import { DEFAULT_LOADTEST_MODEL, startStack, type Stack } from '../../../loadtest/src/stack.js'
-import { launchChromium } from '../test/chromium.js'
+import { CHROMIUM, launchChromium } from '../test/chromium.js'
 import { classifyInPage } from '../test/page-upload.js'
 import { startUploadTap } from '../test/upload-tap.js'
 import { emptyCost, replay, type Cost } from './replay.js'
@@ -26,6 +26,7 @@ const UPLOADS = Number(values.uploads)
 const ROUNDS = Number(values.rounds)
 if (!(Number.isInteger(UPLOADS) && UPLOADS > 0 && Number.isInteger(ROUNDS) && ROUNDS > 0)) throw new Error('--uploads and --rounds take whole numbers above 0')
 const TYPES: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' }
+if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`)
 const names = readdirSync(values.images).filter((n) => /\.(jpe?g|png|webp)$/i.test(n)).sort()
 if (names.length === 0) throw new Error(`no photos in ${values.images}`)
 

@@ -1,4 +1,4 @@
-import { ENCODINGS, encodedName, planUpload, sendEncoded, sniffFormat, type ResizeTarget, type Size, type UploadPlan } from './resize-plan.js'
+import { encodedName, JPEG_QUALITY, planUpload, sendEncoded, sniffFormat, type ResizeTarget, type Size, type UploadPlan } from './resize-plan.js'
 
 /** What goes to `/api/classify` for a chosen file, and what the page did to it. */
 export interface PreparedUpload {
@@ -15,7 +15,7 @@ export interface PreparedUpload {
 
 /**
  * Decodes the photo in the browser (EXIF orientation applied) and, where the plan
- * says so, sends a WebP (or JPEG) with the short side at about twice the model's resize size,
+ * says so, sends a JPEG with the short side at three times the model's resize size,
  * alpha flattened onto white as the classifier does. Anything the browser cannot
  * decode (TIFF or HEIC in Chromium, broken files) goes as it is, and the classifier
  * answers for it. Never throws: a failure here means sending the original.
@@ -40,7 +40,7 @@ export async function prepareUpload (file: File, target: ResizeTarget | undefine
       if (plan.kind === 'original') return asIs(plan.reason)
       const body = await encode(bitmap, plan)
       if (body === null || !sendEncoded(plan, file.size, body.size)) return asIs('re-encoding would not make it smaller')
-      return { body, name: encodedName(file.name, body.type), originalBytes: file.size, resized: { from, to: plan.size }, ms: performance.now() - started }
+      return { body, name: encodedName(file.name), originalBytes: file.size, resized: { from, to: plan.size }, ms: performance.now() - started }
     } finally {
       bitmap.close()
     }
@@ -49,7 +49,7 @@ export async function prepareUpload (file: File, target: ResizeTarget | undefine
   }
 }
 
-/** Draws the bitmap onto white at the planned size and encodes it (ENCODINGS); null if the browser cannot. */
+/** Draws the bitmap onto white at the planned size and encodes it as JPEG; null if the browser cannot. */
 async function encode (bitmap: ImageBitmap, plan: Extract<UploadPlan, { kind: 'encode' }>): Promise<Blob | null> {
   const { width, height } = plan.size
   // OffscreenCanvas where there is one (Safari has it from 16.4), else a detached <canvas>.
@@ -63,12 +63,8 @@ async function encode (bitmap: ImageBitmap, plan: Extract<UploadPlan, { kind: 'e
   context.imageSmoothingEnabled = true
   context.imageSmoothingQuality = 'high'
   context.drawImage(bitmap, 0, 0, width, height)
-  for (const { type, quality } of ENCODINGS) {
-    const blob = canvas instanceof HTMLCanvasElement
-      ? await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, type, quality))
-      : await canvas.convertToBlob({ type, quality })
-    // A type the browser cannot encode comes back as PNG: try the next one.
-    if (blob?.type === type) return blob
+  if (canvas instanceof HTMLCanvasElement) {
+    return await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', JPEG_QUALITY))
   }
-  return null
+  return await canvas.convertToBlob({ type: 'image/jpeg', quality: JPEG_QUALITY })
 }

@@ -6,19 +6,19 @@ const head = (...parts: Array<string | number[]>): Uint8Array =>
   Uint8Array.from(parts.flatMap((p) => typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p))
 
 describe('the page’s upload plan', () => {
-  it('shrinks a 12-megapixel phone photo to a short side of twice the model’s resize size', () => {
-    expect(planUpload({ width: 4032, height: 3024 }, 3_400_000, target)).toEqual({ kind: 'encode', size: { width: 683, height: 512 }, downscaled: true })
-    expect(planUpload({ width: 3024, height: 4032 }, 3_400_000, target)).toEqual({ kind: 'encode', size: { width: 512, height: 683 }, downscaled: true })
-    expect(planUpload({ width: 5360, height: 3560 }, 764_047, target)).toEqual({ kind: 'encode', size: { width: 771, height: 512 }, downscaled: true })
+  it('shrinks a 12-megapixel phone photo to a short side of three times the model’s resize size', () => {
+    expect(planUpload({ width: 4032, height: 3024 }, 3_400_000, target)).toEqual({ kind: 'encode', size: { width: 1024, height: 768 }, downscaled: true })
+    expect(planUpload({ width: 3024, height: 4032 }, 3_400_000, target)).toEqual({ kind: 'encode', size: { width: 768, height: 1024 }, downscaled: true })
+    expect(planUpload({ width: 5360, height: 3560 }, 764_047, target)).toEqual({ kind: 'encode', size: { width: 1156, height: 768 }, downscaled: true })
   })
 
   it('follows the model’s resize size from /info instead of assuming 256', () => {
-    expect(planUpload({ width: 4000, height: 3000 }, 3_000_000, { resizeShortSide: 320 })).toEqual({ kind: 'encode', size: { width: 853, height: 640 }, downscaled: true })
+    expect(planUpload({ width: 4000, height: 3000 }, 3_000_000, { resizeShortSide: 320 })).toEqual({ kind: 'encode', size: { width: 1280, height: 960 }, downscaled: true })
   })
 
   it('sends a small image as it is, never upscaled', () => {
     expect(planUpload({ width: 500, height: 375 }, 45_363, target)).toEqual({ kind: 'original', reason: 'small enough' })
-    expect(planUpload({ width: 512, height: 4000 }, SMALL_FILE_BYTES, target)).toEqual({ kind: 'original', reason: 'small enough' })
+    expect(planUpload({ width: 768, height: 4000 }, SMALL_FILE_BYTES, target)).toEqual({ kind: 'original', reason: 'small enough' })
     expect(planUpload({ width: 1, height: 1 }, 100, target)).toEqual({ kind: 'original', reason: 'small enough' })
   })
 
@@ -37,18 +37,18 @@ describe('the page’s upload plan', () => {
   })
 
   it('sends a downscaled copy always and a same-size copy only when it is smaller', () => {
-    const down = { kind: 'encode', size: { width: 771, height: 512 }, downscaled: true } as const
+    const down = { kind: 'encode', size: { width: 1156, height: 768 }, downscaled: true } as const
     const same = { kind: 'encode', size: { width: 500, height: 375 }, downscaled: false } as const
     expect(sendEncoded(down, 300_000, 400_000)).toBe(true)
     expect(sendEncoded(same, 300_000, 100_000)).toBe(true)
     expect(sendEncoded(same, 300_000, 300_000)).toBe(false)
   })
 
-  it('names the copy after the original with the new type’s extension', () => {
-    expect(encodedName('IMG_0042.HEIC', 'image/webp')).toBe('IMG_0042.webp')
-    expect(encodedName('cat.png', 'image/jpeg')).toBe('cat.jpg')
-    expect(encodedName('photo', 'image/webp')).toBe('photo.webp')
-    expect(encodedName('.jpg', 'image/jpeg')).toBe('image.jpg')
+  it('names the copy after the original, as a .jpg', () => {
+    expect(encodedName('IMG_0042.HEIC')).toBe('IMG_0042.jpg')
+    expect(encodedName('cat.png')).toBe('cat.jpg')
+    expect(encodedName('photo')).toBe('photo.jpg')
+    expect(encodedName('.jpg')).toBe('image.jpg')
   })
 })
 
