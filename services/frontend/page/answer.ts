@@ -32,9 +32,9 @@ export function renderAnswer (answer: ClassifyAnswer, roundTrip: number, upload:
   ]
 }
 
-/** "upload 5.2 MB → 182 KB (5360×3560 → 771×512 in 48 ms)", or "upload 45 KB as is". */
-export function describeUpload ({ originalBytes, body, resized, ms }: PreparedUpload): string {
-  if (resized === undefined) return `upload ${formatBytes(originalBytes)} as is`
+/** "upload 746 KB → 109 KB (5360×3560 → 1156×768 in 296 ms)", or "upload 44 KB as is (small enough)". */
+export function describeUpload ({ originalBytes, body, resized, asIs, ms }: PreparedUpload): string {
+  if (resized === undefined) return `upload ${formatBytes(originalBytes)} as is${asIs === undefined ? '' : ` (${asIs})`}`
   const { from, to } = resized
   return `upload ${formatBytes(originalBytes)} → ${formatBytes(body.size)} ` +
     `(${from.width}×${from.height} → ${to.width}×${to.height} in ${formatMs(ms)})`

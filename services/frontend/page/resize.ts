@@ -39,7 +39,8 @@ export async function prepareUpload (file: File, target: ResizeTarget | undefine
       const plan = planUpload(from, file.size, target)
       if (plan.kind === 'original') return asIs(plan.reason)
       const body = await encode(bitmap, plan)
-      if (body === null || !sendEncoded(plan, file.size, body.size)) return asIs('re-encoding would not make it smaller')
+      if (body === null) return asIs('this browser cannot encode JPEG')
+      if (!sendEncoded(plan, file.size, body.size)) return asIs('re-encoding would not make it smaller')
       return { body, name: encodedName(file.name), originalBytes: file.size, resized: { from, to: plan.size }, ms: performance.now() - started }
     } finally {
       bitmap.close()

@@ -51,7 +51,7 @@ describe.skipIf(!chromiumFound())('resizing in the page: orientation, formats Ch
     const tiff = await sharp(join(IMAGES_DIR, 'tabby-cat.png')).tiff({ compression: 'lzw' }).toBuffer()
     const shown = await classifyInPage(page, tap, { name: 'tabby.tiff', mimeType: 'image/tiff', buffer: tiff })
     expect(shown.status).toBe(200)
-    expect(shown.shown).toMatch(/ · upload [\d.]+ MB as is$/)
+    expect(shown.shown).toMatch(/ · upload [\d.]+ MB as is \(this browser cannot decode TIFF\)$/)
     expect(shown.sent.bytes.equals(tiff)).toBe(true)
     expect(shown.answer.predictions[0]?.label).toBe('tiger cat')
   })
