@@ -1,4 +1,5 @@
-import { setupClassify, showClassifierStatus } from './classify.js'
+import { setupClassify } from './classify.js'
+import { showClassifierStatus } from './classifier-status.js'
 import { byId, launch } from './dom.js'
 import { setupPrime } from './prime.js'
 

@@ -30,7 +30,7 @@ describe.skipIf(!chromiumFound())('the image section in Chromium, with the real 
     expect(top[0]?.label).toBe('Siamese cat')
     expect(top.map((p) => p.pct)).toEqual([...top.map((p) => p.pct)].sort((a, b) => b - a))
     expect(await page.locator('#image-result .answer').textContent()).toBe('Most likely: Siamese cat')
-    expect(await page.locator('#image-result .facts').textContent()).toMatch(/^mobilenetv2-12-int8 · server [\d.]+ ms \(decode .*\) · round trip [\d.,]+ ms$/)
+    expect(await page.locator('#image-result .facts').textContent()).toMatch(/^mobilenetv2-12-int8 · server [\d.]+ ms \(decode .*\) · round trip [\d.,]+ ms · upload 44 KB as is \(small enough\)$/)
     expect(await page.locator('#preview').isVisible()).toBe(true)
 
     await page.fill('#prime-input', '1000000007')

@@ -11,10 +11,10 @@ export async function photoPath (name: string): Promise<string> {
   return join(await testImagesDir(), name)
 }
 
-/** The real classifier (services/classifier) with the small test model on port 0, warmed up. */
-export async function startClassifier (): Promise<string> {
+/** The real classifier (services/classifier) with the small test model on port 0, warmed up; `env` overrides its settings. */
+export async function startClassifier (env: Record<string, string> = {}): Promise<string> {
   const config = loadConfig(ClassifierConfigSchema, {
-    MODELS_DIR: await testModelsDir(), MODEL: TEST_MODEL, EXECUTION_PROVIDER: 'cpu', LOG_LEVEL: 'silent'
+    MODELS_DIR: await testModelsDir(), MODEL: TEST_MODEL, EXECUTION_PROVIDER: 'cpu', LOG_LEVEL: 'silent', ...env
   })
   const server = Fastify({ forceCloseConnections: true })
   await server.register(classifierApp, { config })

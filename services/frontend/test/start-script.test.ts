@@ -157,6 +157,7 @@ describe('npm start', () => {
       FRONTEND_PORT: String(frontend),
       PRIME_PORT: String(prime),
       CLASSIFIER_PORT: String(classifier),
+      METRICS_PORT: String(await freePort()),
       MODELS_DIR: empty,
       MODEL_CACHE_DIR: empty,
       MODEL: TEST_MODEL,
@@ -184,7 +185,7 @@ describe('npm start', () => {
     const squatter = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'))
     await new Promise<void>((resolve) => squatter.listen(frontend, '127.0.0.1', resolve))
     onTestFinished(() => new Promise<void>((resolve) => squatter.close(() => resolve())))
-    const start = npmStart({ FRONTEND_PORT: String(frontend), PRIME_PORT: String(prime), CLASSIFIER_PORT: String(classifier), MODELS_DIR: MODELS, MODEL: TEST_MODEL })
+    const start = npmStart({ FRONTEND_PORT: String(frontend), PRIME_PORT: String(prime), CLASSIFIER_PORT: String(classifier), METRICS_PORT: String(await freePort()), MODELS_DIR: MODELS, MODEL: TEST_MODEL })
     const [code] = await once(start.proc, 'exit') as [number | null]
     expect(code).toBe(1)
     const lines = start.output().split('\n').filter((l) => l.includes(String(frontend)))
