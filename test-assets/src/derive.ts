@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import sharp from 'sharp'
 import type { Recipe } from './photos.js'
 
@@ -37,7 +38,9 @@ const EXPECTED: Record<Recipe, { format: string, channels: number, space?: strin
 /** Undefined when `file` is what `recipe` makes, else what differs. */
 export async function checkDerived (recipe: Recipe, file: Buffer | string): Promise<string | undefined> {
   const want = EXPECTED[recipe]
-  const meta = await sharp(file).metadata().catch((err: unknown) => ({ error: (err as Error).message }))
+  // From a buffer: a process that serves the classifier has sharp's file loaders blocked.
+  const bytes = typeof file === 'string' ? await readFile(file) : file
+  const meta = await sharp(bytes).metadata().catch((err: unknown) => ({ error: (err as Error).message }))
   if ('error' in meta) return `not an image (${meta.error})`
   const got = { format: meta.format, channels: meta.channels, space: meta.space, hasAlpha: meta.hasAlpha }
   const wrong = Object.entries(want).filter(([k, v]) => got[k as keyof typeof got] !== v)

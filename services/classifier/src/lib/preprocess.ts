@@ -28,13 +28,24 @@ function decodeError (err: unknown, limits: PreprocessLimits): ImageError {
   return new ImageError('bad_image', `could not decode the image: ${message}`)
 }
 
+/**
+ * Over the pixel limit, the error names the image's size: the header read again without the limit
+ * (only the accepted formats' loaders exist, and a header read decodes no pixel).
+ */
+async function tooManyPixels (buffer: Buffer, limits: PreprocessLimits): Promise<ImageError | undefined> {
+  const meta = await sharp(buffer, { limitInputPixels: false, pages: 1 }).metadata().catch(() => undefined)
+  const { width = 0, height = 0 } = meta?.autoOrient ?? {}
+  if (width * height <= limits.maxInputPixels) return undefined
+  return new ImageError('too_large', `image is ${width}x${height} = ${width * height} pixels; the limit is ${limits.maxInputPixels} (MAX_INPUT_PIXELS)`)
+}
+
 /** The header, read with the pixel limit on, and checked against what the signature said and the limits. */
 async function readHeader (buffer: Buffer, format: ImageFormat, limits: PreprocessLimits): Promise<Metadata> {
   let meta: Metadata
   try {
     meta = await sharp(buffer, { limitInputPixels: limits.maxInputPixels, pages: 1 }).metadata()
   } catch (err) {
-    throw decodeError(err, limits)
+    throw await tooManyPixels(buffer, limits) ?? decodeError(err, limits)
   }
   if (meta.format !== format) throw new ImageError('bad_image', `the bytes start as ${format} but decode as ${meta.format ?? 'nothing'}`)
   if (format === 'heif' && meta.compression !== 'av1') {
