@@ -1,11 +1,11 @@
 import { HttpError } from '@inference-stack/kit'
 import { DEFAULT_RETRY_AFTER_S } from '../config.js'
-import { BatcherError } from './batcher.js'
-import { ImageError } from './preprocess.js'
+import { BatcherError } from '../lib/batcher.js'
+import { ImageError } from '../lib/preprocess.js'
 
 /**
  * Maps domain errors to the HTTP error the client sees. The routes' onError hook
- * (lib/rejections.ts) counts each refusal by reason from its code and status.
+ * (http/rejections.ts) counts each refusal by reason from its code and status.
  */
 export function toHttpError (err: unknown, retryAfterS = DEFAULT_RETRY_AFTER_S): HttpError | undefined {
   // Seconds a client should wait after a 503 (queue full, timeout, shutting down): the RETRY_AFTER_S setting.

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import type { ClassifierMetrics, RejectReason } from './metrics.js'
+import type { ClassifierMetrics, RejectReason } from '../lib/metrics.js'
 
 /** The metric reason for a refused request, from its error's code and status. */
 export function rejectReason (err: { code?: string, statusCode?: number }): RejectReason | undefined {

@@ -2,9 +2,9 @@ import multipart from '@fastify/multipart'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { ClassifierConfig } from '../config.js'
-import { countRejections } from '../lib/rejections.js'
+import { countRejections } from '../http/rejections.js'
 import { toProbabilities, topK } from '../lib/postprocess.js'
-import { acceptRawImages, readImage } from '../lib/upload.js'
+import { acceptRawImages, readImage } from '../http/upload.js'
 import { ClassifyQuerySchema, ClassifyResponseSchema, ErrorSchema } from '../schemas/classify.js'
 
 /** `POST /classify`: upload -> sharp tensor -> batch queue -> onnxruntime -> top-k labels. */
