@@ -1,33 +1,37 @@
-import { HttpError } from '@inference-stack/kit'
-import { DEFAULT_RETRY_AFTER_S } from '../config.js'
+import type { HttpError } from '@inference-stack/kit/contract'
+import { CLASSIFIER_ERRORS, type ClassifierErrorKind } from '../contract.js'
 import { BatcherError } from '../lib/batcher.js'
-import { ImageError } from '../lib/preprocess.js'
+import { ImageError, type ImageProblem } from '../lib/preprocess.js'
+
+/** Each way preprocessing refuses an image, as an entry of the error table. */
+const IMAGE_ERRORS: Record<ImageProblem, ClassifierErrorKind> = {
+  bad_image: 'bad_image',
+  too_large: 'image_too_large',
+  unsupported: 'unsupported_image'
+}
+
+/** Each way the batcher fails a request; `failed` (the inference itself broke) is no refusal but a 500. */
+const BATCHER_ERRORS: Record<BatcherError['kind'], ClassifierErrorKind | undefined> = {
+  queue_full: 'queue_full',
+  timeout: 'timeout',
+  closed: 'shutting_down',
+  failed: undefined
+}
 
 /**
- * Maps domain errors to the HTTP error the client sees. The routes' onError hook
- * (http/rejections.ts) counts each refusal by reason from its code and status.
+ * The error answer a domain error stands for (its cause kept), or undefined for an error that is
+ * no refusal (the kit's handler answers those 500 and logs them).
  */
-export function toHttpError (err: unknown, retryAfterS = DEFAULT_RETRY_AFTER_S): HttpError | undefined {
-  // Seconds a client should wait after a 503 (queue full, timeout, shutting down): the RETRY_AFTER_S setting.
-  const retry = { 'retry-after': String(retryAfterS) }
-  if (err instanceof ImageError) {
-    if (err.kind === 'too_large') return new HttpError(413, 'CLASSIFIER_IMAGE_TOO_LARGE', err.message)
-    if (err.kind === 'unsupported') return new HttpError(415, 'CLASSIFIER_UNSUPPORTED_IMAGE', err.message)
-    return new HttpError(400, 'CLASSIFIER_BAD_IMAGE', err.message)
-  }
-  if (err instanceof BatcherError) {
-    if (err.kind === 'queue_full') return new HttpError(503, 'CLASSIFIER_QUEUE_FULL', err.message, retry)
-    if (err.kind === 'timeout') return new HttpError(503, 'CLASSIFIER_TIMEOUT', err.message, retry)
-    if (err.kind === 'closed') return new HttpError(503, 'CLASSIFIER_SHUTTING_DOWN', err.message, retry)
-  }
-  return undefined
+export function toHttpError (err: unknown): HttpError | undefined {
+  const kind = err instanceof ImageError ? IMAGE_ERRORS[err.kind] : err instanceof BatcherError ? BATCHER_ERRORS[err.kind] : undefined
+  return kind === undefined ? undefined : CLASSIFIER_ERRORS.error(kind, (err as Error).message, { cause: err })
 }
 
 export const tooLarge = (limit: number): HttpError =>
-  new HttpError(413, 'CLASSIFIER_IMAGE_TOO_LARGE', `the upload is larger than ${limit} bytes (MAX_IMAGE_BYTES)`)
+  CLASSIFIER_ERRORS.error('body_too_large', `the upload is larger than ${limit} bytes (MAX_IMAGE_BYTES)`)
 
 export const missingImage = (): HttpError =>
-  new HttpError(400, 'CLASSIFIER_MISSING_IMAGE', 'no image: send multipart/form-data with a file field "image", or the image bytes as the body with an image/* content type')
+  CLASSIFIER_ERRORS.error('missing_image', 'no image: send multipart/form-data with a file field "image", or the image bytes as the body with an image/* content type')
 
 export const unsupportedMediaType = (type: string): HttpError =>
-  new HttpError(415, 'CLASSIFIER_UNSUPPORTED_MEDIA_TYPE', `content type "${type}" is not accepted; send multipart/form-data with a file field "image", or an image/* or application/octet-stream body`)
+  CLASSIFIER_ERRORS.error('unsupported_media_type', `content type "${type}" is not accepted; send multipart/form-data with a file field "image", or an image/* or application/octet-stream body`)

@@ -8,8 +8,8 @@ export const ACCEPTED_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'we
 export type ImageProblem = 'bad_image' | 'too_large' | 'unsupported'
 
 export class ImageError extends Error {
-  constructor (readonly kind: ImageProblem, message: string) {
-    super(message)
+  constructor (readonly kind: ImageProblem, message: string, options?: ErrorOptions) {
+    super(message, options)
     this.name = 'ImageError'
   }
 }
@@ -44,8 +44,8 @@ export function resizedSize (width: number, height: number, shortSide: number): 
 
 function decodeError (err: unknown): ImageError {
   const message = (err as Error).message ?? String(err)
-  if (/pixel limit/i.test(message)) return new ImageError('too_large', `image is too large to decode: ${message}`)
-  return new ImageError('bad_image', `could not decode the image: ${message}`)
+  if (/pixel limit/i.test(message)) return new ImageError('too_large', `image is too large to decode: ${message}`, { cause: err })
+  return new ImageError('bad_image', `could not decode the image: ${message}`, { cause: err })
 }
 
 /**
