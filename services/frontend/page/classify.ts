@@ -1,12 +1,6 @@
+import type { ClassifyResponse as ClassifyAnswer, InfoResponse } from '@inference-stack/classifier/contract'
 import { requestJson, type ApiError } from './api.js'
 import { capitalize, el, errorLine, formatBytes, formatMs, launch, show } from './dom.js'
-
-/** The classifier's answer (`POST /classify`). */
-interface ClassifyAnswer {
-  model: string
-  predictions: Array<{ index: number, label: string, probability: number }>
-  timings_ms: { decode: number, queue: number, inference: number, total: number }
-}
 
 /** The frontend's and the classifier's default body limit; /api/classifier/info tells the real one. */
 let maxUploadBytes = 20 * 1024 * 1024
@@ -113,8 +107,8 @@ function describeFailure (error: ApiError): [string, string] {
   }
 }
 
-/** The parts of the classifier's `GET /info` the page shows. */
-interface ClassifierInfo { model?: string, executionProvider?: string, limits?: { maxImageBytes?: number } }
+/** The parts of the classifier's `GET /info` the page shows (each checked: an older classifier may lack one). */
+type ClassifierInfo = Partial<Pick<InfoResponse, 'model' | 'executionProvider' | 'limits'>>
 
 /** Turns the upload off: nothing can be classified without a model. */
 function disableUpload ({ zone, input }: Pick<ClassifyElements, 'zone' | 'input'>): void {
