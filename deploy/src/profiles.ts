@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { LoadResult } from '../../loadtest/src/result.js'
+import type { LoadResult } from '@inference-stack/loadtest'
 
 /**
  * The parts of a loadtest result (loadtest/results/*.json) the planner reads.

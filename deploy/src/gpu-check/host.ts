@@ -1,4 +1,4 @@
-import { nvidiaSmi, parseSmiGpus, SMI_QUERY, type SmiGpu } from '../../../services/classifier/src/provider-check/nvidia-smi.js'
+import { nvidiaSmi, parseSmiGpus, SMI_QUERY, type SmiGpu } from '@inference-stack/classifier/nvidia-smi'
 
 export class GpuCheckError extends Error {
   override name = 'GpuCheckError'
