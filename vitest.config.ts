@@ -23,7 +23,7 @@ export const alias = {
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ['services/*/test/**/*.test.ts', 'models/test/**/*.test.ts', 'test-assets/test/**/*.test.ts', 'deploy/test/**/*.test.ts', 'loadtest/test/**/*.test.ts'],
+    include: ['services/*/test/**/*.test.ts', 'models/test/**/*.test.ts', 'test-assets/test/**/*.test.ts', 'deploy/test/**/*.test.ts', 'loadtest/test/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/*.containers.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
