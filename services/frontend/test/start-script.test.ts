@@ -151,12 +151,14 @@ describe('npm start', () => {
   }, 240_000)
 
   it('offline with no model: one line says what to do, prime and the page run, and the classifier answers CLASSIFIER_NO_MODEL', async () => {
-    const [frontend, prime, classifier] = [await freePort(), await freePort(), await freePort()]
+    // METRICS_PORT too: its default (9464) may be another program's on a shared machine.
+    const [frontend, prime, classifier, metrics] = [await freePort(), await freePort(), await freePort(), await freePort()]
     const empty = await emptyDir()
     const start = npmStart({
       FRONTEND_PORT: String(frontend),
       PRIME_PORT: String(prime),
       CLASSIFIER_PORT: String(classifier),
+      METRICS_PORT: String(metrics),
       MODELS_DIR: empty,
       MODEL_CACHE_DIR: empty,
       MODEL: TEST_MODEL,
@@ -179,12 +181,13 @@ describe('npm start', () => {
   }, 240_000)
 
   it('names the port in use and the variable that moves it in one line, never announces a page another program serves, and exits 1', async () => {
-    const [frontend, prime, classifier] = [await freePort(), await freePort(), await freePort()]
+    // METRICS_PORT too: its default (9464) may be another program's on a shared machine.
+    const [frontend, prime, classifier, metrics] = [await freePort(), await freePort(), await freePort(), await freePort()]
     // Another web server on the frontend's port, healthy: a /healthz poll would take it for the frontend.
     const squatter = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'))
     await new Promise<void>((resolve) => squatter.listen(frontend, '127.0.0.1', resolve))
     onTestFinished(() => new Promise<void>((resolve) => squatter.close(() => resolve())))
-    const start = npmStart({ FRONTEND_PORT: String(frontend), PRIME_PORT: String(prime), CLASSIFIER_PORT: String(classifier), MODELS_DIR: MODELS, MODEL: TEST_MODEL })
+    const start = npmStart({ FRONTEND_PORT: String(frontend), PRIME_PORT: String(prime), CLASSIFIER_PORT: String(classifier), METRICS_PORT: String(metrics), MODELS_DIR: MODELS, MODEL: TEST_MODEL })
     const [code] = await once(start.proc, 'exit') as [number | null]
     expect(code).toBe(1)
     const lines = start.output().split('\n').filter((l) => l.includes(String(frontend)))
