@@ -17,7 +17,8 @@ const BAD_URL = PRIME_ERRORS.specs.bad_url
 /**
  * Server options the app needs: fastify's default `maxParamLength` (100) would answer 404 to
  * `GET /check/<101 digits>` (Node's 16 KiB header limit bounds the URL anyway), and errors met
- * before routing (a malformed percent-encoding such as `/check/%ZZ`) get our JSON error body.
+ * before routing (a malformed percent-encoding such as `/check/%ZZ`) get our JSON error body
+ * (sent here: fastify answers them before any error handler, so they are not counted).
  */
 export const PRIME_SERVER_OPTIONS: FastifyServerOptions = {
   routerOptions: { maxParamLength: 16 * 1024 },
