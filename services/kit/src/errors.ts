@@ -36,7 +36,8 @@ function reasonOfStatus (status: number): RejectReason {
   return 'bad_input'
 }
 
-export function answerFor (err: FastifyError | HttpError, table: ErrorTable): Answer {
+/** How the handler answers an error: from its table entry, as fastify's own 4xx, or as a bug. */
+function answerFor (err: FastifyError | HttpError, table: ErrorTable): Answer {
   if (err instanceof HttpError) {
     return { status: err.statusCode, code: err.code, message: err.message, reason: err.reason, retryAfter: err.retryAfter, expected: true }
   }

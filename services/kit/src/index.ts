@@ -1,5 +1,5 @@
 export * from './contract.js'
-export { answerFor, errorFormat, errors, type ErrorFormat, type ErrorsOptions } from './errors.js'
+export { errorFormat, errors, type ErrorFormat, type ErrorsOptions } from './errors.js'
 export { health, type HealthOptions, type ReadinessCheck } from './health.js'
 export { metrics, type MetricsOptions } from './metrics.js'
 export { openapi, type OpenApiOptions } from './openapi.js'
