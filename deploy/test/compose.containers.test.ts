@@ -5,6 +5,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
+import type { ClassifyResponse } from '@inference-stack/classifier/contract'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { ComposeProject } from './containers/compose-project.js'
 import { curl } from '../../services/kit/test/curl.js'
@@ -74,7 +75,7 @@ describe('compose.yaml on a real Docker engine', () => {
   it('classifies a real photo end to end through the frontend', async () => {
     const res = await classify('daisy.jpg')
     expect(res.status).toBe(200)
-    const body = res.json as { model: string, predictions: Array<{ label: string, probability: number }> }
+    const body = res.json as ClassifyResponse
     expect(body.model).toBe(TEST_MODEL)
     expect(body.predictions[0]).toMatchObject({ label: 'daisy' })
   })
@@ -101,7 +102,7 @@ describe('compose.yaml on a real Docker engine', () => {
     for (const args of [['--data-binary', `@${tabby}`, '-H', 'content-type: image/png'], ['-F', `image=@${tabby}`]]) {
       const res = await curl(`${base}/api/classify?topk=1`, ...args)
       expect([res.status, res.continued], args.join(' ')).toEqual([200, true])
-      expect(['tabby cat', 'tiger cat']).toContain(res.json<{ predictions: Array<{ label: string }> }>().predictions[0]?.label)
+      expect(['tabby cat', 'tiger cat']).toContain(res.json<ClassifyResponse>().predictions[0]?.label)
     }
     const dir = await mkdtemp(join(tmpdir(), 'compose-curl-'))
     onTestFinished(() => rm(dir, { recursive: true, force: true }))

@@ -24,11 +24,6 @@ export interface StackOptions {
   env?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>
 }
 
-/** Whether a service's sources exist in this checkout. */
-export function serviceExists (name: ServiceName): boolean {
-  return existsSync(join(REPO_ROOT, 'services', name, 'src', 'server.ts'))
-}
-
 /** The frontend serves its page from a build; make one if this checkout has none (esbuild, about a second). */
 function ensurePageBuilt (): void {
   if (existsSync(join(REPO_ROOT, 'services', 'frontend', 'dist', 'public', 'index.html'))) return

@@ -71,7 +71,7 @@ export async function loadLabels (source: LabelSource, opts: ResolveOptions, mod
   try {
     labels = JSON.parse(await readFile(path, 'utf8'))
   } catch (err) {
-    throw new ModelError(`labels file ${path} is not valid JSON: ${(err as Error).message}`)
+    throw new ModelError(`labels file ${path} is not valid JSON: ${(err as Error).message}`, { cause: err })
   }
   if (!Array.isArray(labels) || labels.length !== source.count || !labels.every((l) => typeof l === 'string')) {
     throw new ModelError(`labels file ${path} must be a JSON array of ${source.count} strings`)

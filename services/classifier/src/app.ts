@@ -1,8 +1,8 @@
-import { drain, expectContinue, health, installErrorHandling, metrics, openapi } from '@inference-stack/kit'
+import { service } from '@inference-stack/kit'
 import { getEntry, ModelError, resolveModel, type ResolvedModel } from '@inference-stack/models'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { ClassifierConfig } from './config.js'
+import { CLASSIFIER_ERRORS, type ClassifierConfig } from './contract.js'
 import { configureSharp } from './lib/preprocess.js'
 import { model } from './plugins/model.js'
 import { noModel } from './plugins/no-model.js'
@@ -26,7 +26,7 @@ async function findModel (config: ClassifierConfig): Promise<ResolvedModel | Mod
 }
 
 /**
- * The classifier as a fastify plugin: kit plugins, then the model (loads,
+ * The classifier as a fastify plugin: the kit's service plugins, then the model (loads,
  * warms up, batches, closes), then the routes; or, without a usable model and
  * with ON_MISSING_MODEL=unready, the no-model state. Tests register it on a bare
  * fastify(); server.ts on the logged server. Not encapsulated, so both see
@@ -34,15 +34,15 @@ async function findModel (config: ClassifierConfig): Promise<ResolvedModel | Mod
  */
 export default fp(async function classifierApp (app: FastifyInstance, { config }: AppOptions): Promise<void> {
   configureSharp()
-  installErrorHandling(app, 'CLASSIFIER')
-  await app.register(drain)
-  await app.register(expectContinue, { tooLargeCode: 'CLASSIFIER_IMAGE_TOO_LARGE' })
-  await app.register(health)
-  await app.register(metrics, { service: 'classifier' })
-  await app.register(openapi, {
-    title: 'inference-stack classifier',
-    description: 'ImageNet image classification: sharp preprocessing, dynamic batching, onnxruntime in worker threads. Also speaks the Open Inference Protocol (KServe v2) under /v2.',
-    version: '0.1.0'
+  await app.register(service, {
+    name: 'classifier',
+    errors: CLASSIFIER_ERRORS,
+    retryAfterS: config.RETRY_AFTER_S,
+    openapi: {
+      title: 'inference-stack classifier',
+      description: 'ImageNet image classification: sharp preprocessing, dynamic batching, onnxruntime in worker threads. Also speaks the Open Inference Protocol (KServe v2) under /v2.',
+      version: '0.1.0'
+    }
   })
   const resolved = await findModel(config)
   if (resolved instanceof ModelError) {

@@ -1,16 +1,15 @@
 import { availableParallelism } from 'node:os'
-import { CommonConfigSchema } from '@inference-stack/kit'
+import { CommonConfigSchema, RetryAfterConfigSchema } from '@inference-stack/kit/contract'
+import { DEFAULT_MODEL } from '@inference-stack/models'
 import { Type, type Static } from 'typebox'
 
 export const DEFAULT_PORT = 8082
-export const DEFAULT_MODEL = 'resnet50-v1-12'
 export const DEFAULT_MAX_BATCH = 8
 export const DEFAULT_QUEUE_DELAY_MS = 5
 export const DEFAULT_MAX_QUEUE = 64
 export const DEFAULT_TIMEOUT_MS = 10_000
 export const DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024
 export const DEFAULT_MAX_INPUT_PIXELS = 40_000_000
-export const DEFAULT_RETRY_AFTER_S = 1
 
 const Int = (min: number, max: number, def: number | undefined, description: string) =>
   Type.Integer({ minimum: min, maximum: max, ...(def === undefined ? {} : { default: def }), description })
@@ -36,7 +35,7 @@ export const ClassifierConfigSchema = Type.Object({
   MAX_QUEUE_DELAY_MS: Type.Number({ minimum: 0, maximum: 60_000, default: DEFAULT_QUEUE_DELAY_MS, description: 'longest wait for a batch to fill' }),
   MAX_QUEUE: Int(1, 100_000, DEFAULT_MAX_QUEUE, 'images waiting for a worker; beyond it 503'),
   REQUEST_TIMEOUT_MS: Int(1, 600_000, DEFAULT_TIMEOUT_MS, 'longest an image may wait for its result'),
-  RETRY_AFTER_S: Int(1, 3600, DEFAULT_RETRY_AFTER_S, 'Retry-After of a 503 (queue full, timeout, shutting down); npm run plan sizes it to drain a full queue'),
+  ...RetryAfterConfigSchema,
   MAX_IMAGE_BYTES: Int(1, 1024 * 1024 * 1024, DEFAULT_MAX_IMAGE_BYTES, 'largest accepted upload in bytes'),
   MAX_INPUT_PIXELS: Int(1, 1_000_000_000, DEFAULT_MAX_INPUT_PIXELS, 'largest accepted image in pixels (width x height)')
 })

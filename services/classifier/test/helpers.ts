@@ -2,7 +2,7 @@ import { loadConfig } from '@inference-stack/kit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { onTestFinished } from 'vitest'
 import app from '../src/app.js'
-import { ClassifierConfigSchema, type ClassifierConfig } from '../src/config.js'
+import { ClassifierConfigSchema, type ClassifierConfig } from '../src/contract.js'
 import { MODELS_DIR, TEST_MODEL } from './model.js'
 
 export function testConfig (env: Record<string, string> = {}): ClassifierConfig {
@@ -18,13 +18,6 @@ export async function buildApp (env: Record<string, string> = {}): Promise<Fasti
   onTestFinished(async () => { await server.close() })
   return server
 }
-
-export interface ClassifyBody {
-  model: string
-  predictions: Array<{ index: number, label: string, probability: number }>
-  timings_ms: Record<string, number>
-}
-export interface ErrorReply { error: { code: string, message: string } }
 
 /** POSTs raw image bytes to /classify. */
 export async function classifyRaw (server: FastifyInstance, body: Buffer, contentType = 'image/jpeg', query = '') {

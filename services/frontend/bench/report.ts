@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os'
-import { machineInfo } from '../../../loadtest/src/machine.js'
+import { machineInfo } from '@inference-stack/loadtest'
 import { formatBytes } from '../page/dom.js'
 import { emptyCost, perUpload, type Cost, type Upload } from './replay.js'
 

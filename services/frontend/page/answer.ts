@@ -1,13 +1,10 @@
+import type { ClassifyResponse } from '@inference-stack/classifier/contract'
 import type { ApiError } from './api.js'
 import { capitalize, el, formatBytes, formatMs } from './dom.js'
 import type { PreparedUpload } from './resize.js'
 
-/** The classifier's answer (`POST /classify`). */
-export interface ClassifyAnswer {
-  model: string
-  predictions: Array<{ index: number, label: string, probability: number }>
-  timings_ms: { decode: number, queue: number, inference: number, total: number }
-}
+/** The classifier's answer (`POST /classify`), as its contract defines it. */
+export type ClassifyAnswer = ClassifyResponse
 
 /** The top-k list with bars, and one line of facts: model, server timings, round trip, what was sent. */
 export function renderAnswer (answer: ClassifyAnswer, roundTrip: number, upload: PreparedUpload): HTMLElement[] {

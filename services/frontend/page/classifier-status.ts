@@ -1,14 +1,10 @@
+import type { InfoResponse } from '@inference-stack/classifier/contract'
 import { requestJson } from './api.js'
 import { errorLine, formatBytes, show } from './dom.js'
 import type { ResizeTarget } from './resize-plan.js'
 
-/** The parts of the classifier's `GET /info` the page uses. */
-interface ClassifierInfo {
-  model?: string
-  executionProvider?: string
-  limits?: { maxImageBytes?: number, maxInputPixels?: number }
-  preprocessing?: { resizeShortSide?: unknown }
-}
+/** The parts of the classifier's `GET /info` the page uses (each checked: an older classifier may lack one). */
+type ClassifierInfo = Partial<Pick<InfoResponse, 'model' | 'executionProvider' | 'limits' | 'preprocessing'>>
 
 export const TOP_K = 5
 

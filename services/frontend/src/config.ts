@@ -1,4 +1,4 @@
-import { CommonConfigSchema } from '@inference-stack/kit'
+import { CommonConfigSchema } from '@inference-stack/kit/contract'
 import { Type, type Static } from 'typebox'
 
 export const DEFAULT_PORT = 8080

@@ -1,10 +1,10 @@
 import { join } from 'node:path'
+import classifierApp from '@inference-stack/classifier/app'
+import { ClassifierConfigSchema } from '@inference-stack/classifier/contract'
 import { loadConfig } from '@inference-stack/kit'
 import { TEST_MODEL, testImagesDir, testModelsDir } from '@inference-stack/test-assets'
 import Fastify from 'fastify'
 import { onTestFinished } from 'vitest'
-import classifierApp from '../../classifier/src/app.js'
-import { ClassifierConfigSchema } from '../../classifier/src/config.js'
 
 /** The path of a test photo (TEST_IMAGES_DIR, or downloaded on first use): read at run time, never copied. */
 export async function photoPath (name: string): Promise<string> {

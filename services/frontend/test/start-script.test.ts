@@ -157,6 +157,7 @@ describe('npm start', () => {
       FRONTEND_PORT: String(frontend),
       PRIME_PORT: String(prime),
       CLASSIFIER_PORT: String(classifier),
+      // Its default (9464) may be another program's on a shared machine.
       METRICS_PORT: String(await freePort()),
       MODELS_DIR: empty,
       MODEL_CACHE_DIR: empty,

@@ -2,8 +2,8 @@
 export type ImageProblem = 'bad_image' | 'too_large' | 'unsupported'
 
 export class ImageError extends Error {
-  constructor (readonly kind: ImageProblem, message: string) {
-    super(message)
+  constructor (readonly kind: ImageProblem, message: string, options?: ErrorOptions) {
+    super(message, options)
     this.name = 'ImageError'
   }
 }

@@ -23,9 +23,9 @@ export function resizedSize (width: number, height: number, shortSide: number): 
 
 function decodeError (err: unknown, limits: PreprocessLimits): ImageError {
   const message = (err as Error).message ?? String(err)
-  if (/pixel limit/i.test(message)) return new ImageError('too_large', `the image has more than ${limits.maxInputPixels} pixels (MAX_INPUT_PIXELS)`)
-  if (/unsupported image format/i.test(message)) return new ImageError('unsupported', `no accepted decoder reads these bytes; send one of: ${acceptedText()}`)
-  return new ImageError('bad_image', `could not decode the image: ${message}`)
+  if (/pixel limit/i.test(message)) return new ImageError('too_large', `the image has more than ${limits.maxInputPixels} pixels (MAX_INPUT_PIXELS)`, { cause: err })
+  if (/unsupported image format/i.test(message)) return new ImageError('unsupported', `no accepted decoder reads these bytes; send one of: ${acceptedText()}`, { cause: err })
+  return new ImageError('bad_image', `could not decode the image: ${message}`, { cause: err })
 }
 
 /**

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { intraOpThreads, type ClassifierConfig } from '../config.js'
 import { Batcher } from '../lib/batcher.js'
-import { toHttpError } from '../lib/errors.js'
+import { toHttpError } from '../http/errors.js'
 import { createClassifierMetrics, type ClassifierMetrics } from '../lib/metrics.js'
 import { preprocess } from '../lib/preprocess.js'
 import { openSessions } from '../lib/open-sessions.js'
@@ -28,9 +28,9 @@ export interface ClassifierModel {
   /** Resolves when every session has run every batch size once (readiness turns green). */
   warmedUp: Promise<void>
   isReady: () => boolean
-  /** Encoded image -> input tensor; ImageError becomes the matching 4xx HttpError. */
+  /** Encoded image -> input tensor; an ImageError becomes its answer of the error table (4xx). */
   prepare: (image: Buffer) => Promise<{ tensor: Float32Array, ms: number }>
-  /** One input tensor -> its output row, through the batcher; queue full and timeouts become 503. */
+  /** One input tensor -> its output row, through the batcher; queue full, timeouts and shutdown become 503s of the error table. */
   infer: (tensor: Float32Array) => Promise<{ output: Float32Array, queueMs: number, inferenceMs: number }>
 }
 
@@ -105,7 +105,7 @@ export const model = fp(async function model (app: FastifyInstance, { config, re
   warmedUp.catch(() => {}) // observed through readiness and server.ts
   app.addReadinessCheck('model', () => ready || (warmError ? `warm-up failed: ${warmError.message}` : 'warming up'))
 
-  const rethrow = (err: unknown): never => { throw toHttpError(err, config.RETRY_AFTER_S) ?? err }
+  const rethrow = (err: unknown): never => { throw toHttpError(err) ?? err }
   app.decorate('classifier', {
     entry,
     sha256: resolved.sha256,

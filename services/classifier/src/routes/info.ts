@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { ClassifierConfig } from '../config.js'
-import { InfoResponseSchema } from '../schemas/classify.js'
+import { InfoResponseSchema, type ClassifierConfig } from '../contract.js'
 
 /** `GET /info`: what is served and how: model, checksum, provider in use, batching and limits. */
 export default async function infoRoutes (app: FastifyInstance, { config }: { config: ClassifierConfig }): Promise<void> {

@@ -1,8 +1,7 @@
 import { pipeline, Transform } from 'node:stream'
-import { HttpError } from '@inference-stack/kit'
+import { HttpError } from '@inference-stack/kit/contract'
 import type { preParsingHookHandler } from 'fastify'
-
-const TOO_LARGE = 'FRONTEND_BODY_TOO_LARGE'
+import { FRONTEND_ERRORS } from '../contract.js'
 
 /**
  * A preParsing hook for a chunked body (no Content-Length, so the kit's expectContinue could not
@@ -17,7 +16,7 @@ export function capBody (limit: number): preParsingHookHandler {
       transform (chunk: Buffer, _encoding, next) {
         seen += chunk.length
         if (seen <= limit) next(null, chunk)
-        else next(new HttpError(413, TOO_LARGE, `the request body is over ${limit} bytes, the limit for ${request.method} ${request.routeOptions.url ?? ''}`))
+        else next(FRONTEND_ERRORS.error('body_too_large', `the request body is over ${limit} bytes, the limit for ${request.method} ${request.routeOptions.url ?? ''}`))
       }
     })
     done(null, pipeline(payload, counter, () => {}))
@@ -27,7 +26,7 @@ export function capBody (limit: number): preParsingHookHandler {
 /** The 413 of {@link capBody} when it is what broke a forward (undici and reply-from wrap it). */
 export function isTooLarge (err: unknown): HttpError | undefined {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e instanceof HttpError && e.code === TOO_LARGE) return e
+    if (e instanceof HttpError && e.code === FRONTEND_ERRORS.specs.body_too_large.code) return e
   }
   return undefined
 }

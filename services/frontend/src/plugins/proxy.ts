@@ -1,7 +1,7 @@
 import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from'
-import { errorBody, HttpError } from '@inference-stack/kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { FRONTEND_ERRORS } from '../contract.js'
 import { capBody, isTooLarge } from '../lib/body-cap.js'
 import { PUBLIC_ROUTES, type BodyKind, type PublicRoute } from '../lib/public-routes.js'
 import { upstreamFailure, type Upstream } from '../lib/upstream.js'
@@ -60,14 +60,11 @@ async function forward (scope: FastifyInstance, { upstream, routes, bodyLimits }
       // A chunked upload that outgrew its limit on the way.
       const tooLarge = isTooLarge(error)
       const failure = tooLarge ?? upstreamFailure(upstream, error)
-      if (tooLarge === undefined) {
-        scope.upstreamFailures.inc({ upstream: upstream.name, code: failure.code })
-        // reply-from has logged the error itself; this line says what the client got.
-        reply.log.warn({ upstream: upstream.name, code: failure.code }, failure.message)
-      }
+      if (tooLarge === undefined) scope.upstreamFailures.inc({ upstream: upstream.name, code: failure.code })
       // An upload the upstream never read leaves the socket mid-request: close it, or it never goes idle.
       if (!reply.request.raw.complete) reply.header('connection', 'close')
-      reply.code(failure.statusCode).headers(failure.headers).send(errorBody(failure.code, failure.message))
+      // The kit's error handler answers it from the error table (Retry-After included) and logs what the client got.
+      reply.send(failure)
     }
   }
 
@@ -83,7 +80,7 @@ async function forward (scope: FastifyInstance, { upstream, routes, bodyLimits }
         // decodes before matching, so a prefix written with escapes (/api/%70rime) is no match here.
         if (!request.url.startsWith(route.prefix)) return reply.callNotFound()
         const target = request.url.slice(route.prefix.length)
-        if (hasDotSegment(target)) throw new HttpError(400, 'FRONTEND_BAD_PATH', `a path segment may not be "." or ".." (${request.url.split('?')[0]})`)
+        if (hasDotSegment(target)) throw FRONTEND_ERRORS.error('bad_path', `a path segment may not be "." or ".." (${request.url.split('?')[0]})`)
         return reply.from(target, replyOptions)
       }
     })
