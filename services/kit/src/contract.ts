@@ -3,4 +3,4 @@
 export { CommonConfigSchema, DEFAULT_RETRY_AFTER_S, RetryAfterConfigSchema } from './common-config.js'
 export { ConfigError, loadConfig } from './config.js'
 export { errorBody, ErrorSchema, type ErrorBody } from './error-schema.js'
-export { ErrorTable, HttpError, type ErrorSpec, type KitErrorKind, type RejectReason, type RequiredErrors } from './error-table.js'
+export { ErrorTable, HttpError, type ErrorSpec, type HttpErrorOptions, type KitErrorKind, type RejectReason, type RequiredErrors } from './error-table.js'

@@ -18,16 +18,18 @@ export type RejectReason =
   | 'queue_full'
   /** 503: prime's batches in progress are at PRIME_MAX_CONCURRENT_BATCHES. */
   | 'batches_in_progress'
-  /** 503 or 504: no result within the time limit. */
+  /** 408, 503 or 504: the request, or its result, did not come within the time limit. */
   | 'timeout'
   /** 503: the service is closing and takes nothing new. */
   | 'shutting_down'
-  /** 503: the worker deciding the request died (it is being replaced). */
+  /** 503: the worker deciding the request died (it is being replaced), or its inference failed. */
   | 'worker_failed'
   /** 503: the classifier has no model installed. */
   | 'no_model'
   /** 503: something the answer needs cannot be reached or is missing (a service, the built page). */
   | 'unavailable'
+  /** 499: the client went away before its answer; the work it queued was dropped (nobody reads the answer). */
+  | 'client_gone'
   /** 502: a service broke the connection without a valid answer. */
   | 'upstream_error'
   /** 500: a bug; never counted as a refusal. */
@@ -39,8 +41,18 @@ export interface ErrorSpec {
   /** The stable code of the body `{ "error": { "code", "message" } }`: clients and tests rely on it. */
   code: string
   reason: RejectReason
-  /** The answer carries `Retry-After: RETRY_AFTER_S`: the same request may succeed later. */
+  /**
+   * The same request may succeed later: the answer says when, as `Retry-After` (whole seconds,
+   * rounded up), `retry-after-ms` and the body's `retry_after_ms`: the service's estimate where the
+   * error carries one (`retryAfterMs`), RETRY_AFTER_S otherwise.
+   */
   retryAfter?: true
+}
+
+/** What `table.error()` takes besides the message: the cause, and the service's estimate of when a retry may succeed. */
+export interface HttpErrorOptions extends ErrorOptions {
+  /** Milliseconds until the same request may succeed (only answered where the entry has `retryAfter`). */
+  retryAfterMs?: number
 }
 
 /** An error answer: its entry of the service's error table, and a message saying what was wrong. */
@@ -49,19 +61,25 @@ export class HttpError extends Error {
   readonly code: string
   readonly reason: RejectReason
   readonly retryAfter: boolean
+  readonly retryAfterMs: number | undefined
 
-  constructor (spec: ErrorSpec, message: string, options?: ErrorOptions) {
+  constructor (spec: ErrorSpec, message: string, options?: HttpErrorOptions) {
     super(message, options)
     this.name = 'HttpError'
     this.statusCode = spec.status
     this.code = spec.code
     this.reason = spec.reason
     this.retryAfter = spec.retryAfter === true
+    this.retryAfterMs = options?.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(options.retryAfterMs))
   }
 }
 
-/** The entries the kit's error handler answers with in every service, named from the table's prefix. */
-export type KitErrorKind = 'bad_request' | 'not_found' | 'internal'
+/**
+ * The entries the kit answers with in every service, named from the table's prefix: a bad request,
+ * an unknown route, a bug, and what Node's HTTP parser and fastify's router refuse before any
+ * route runs (a malformed percent-encoding, a request not received in time, headers too large).
+ */
+export type KitErrorKind = 'bad_request' | 'not_found' | 'internal' | 'bad_url' | 'request_timeout' | 'headers_too_large'
 
 /** What a service's table must hold besides its own kinds: the 413 the kit gives a body over its route's limit. */
 export interface RequiredErrors { body_too_large: ErrorSpec }
@@ -79,13 +97,16 @@ export class ErrorTable<K extends string = string> {
     const kit: Record<KitErrorKind, ErrorSpec> = {
       bad_request: { status: 400, code: `${prefix}_BAD_REQUEST`, reason: 'bad_input' },
       not_found: { status: 404, code: `${prefix}_NOT_FOUND`, reason: 'not_found' },
-      internal: { status: 500, code: `${prefix}_INTERNAL`, reason: 'internal' }
+      internal: { status: 500, code: `${prefix}_INTERNAL`, reason: 'internal' },
+      bad_url: { status: 400, code: `${prefix}_BAD_URL`, reason: 'bad_input' },
+      request_timeout: { status: 408, code: `${prefix}_REQUEST_TIMEOUT`, reason: 'timeout' },
+      headers_too_large: { status: 431, code: `${prefix}_HEADERS_TOO_LARGE`, reason: 'too_large' }
     }
     this.specs = Object.freeze({ ...kit, ...entries })
   }
 
-  /** The error answer of `kind`; `options.cause` keeps the error it stands for. */
-  error (kind: K | KitErrorKind, message: string, options?: ErrorOptions): HttpError {
+  /** The error answer of `kind`; `options.cause` keeps the error it stands for, `options.retryAfterMs` says when to retry. */
+  error (kind: K | KitErrorKind, message: string, options?: HttpErrorOptions): HttpError {
     return new HttpError(this.specs[kind], message, options)
   }
 

@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter } from 'prom-client'
+import { answerBeforeRouting, clientErrorAnswer } from './client-errors.js'
 import { errorBody } from './error-schema.js'
-import { HttpError, type ErrorTable, type RejectReason } from './error-table.js'
+import { HttpError, type ErrorSpec, type ErrorTable, type RejectReason } from './error-table.js'
 
 /**
  * The body shape of error answers: `json` is `{ "error": { "code", "message" } }`; `kserve` is the
@@ -19,33 +20,40 @@ declare module 'fastify' {
 
 export interface ErrorsOptions {
   table: ErrorTable
-  /** Seconds of Retry-After on answers whose entry asks for one (RETRY_AFTER_S). */
+  /** Seconds of Retry-After on answers whose entry asks for one and that carry no estimate of their own (RETRY_AFTER_S). */
   retryAfterS?: number
   /** Counts every answer made from the table, by reason, in a counter of this name (in `app.metrics`). */
   rejectedMetric?: string
 }
 
 /** An error as it is answered. `expected`: made from the table (or fastify's own 4xx), not a bug. */
-interface Answer { status: number, code: string, message: string, reason: RejectReason, retryAfter: boolean, expected: boolean }
+export interface Answer { status: number, code: string, message: string, reason: RejectReason, retryAfter: boolean, retryAfterMs?: number, expected: boolean }
 
-/** fastify's own 4xx errors (bad JSON, unknown content type, body too large) have no entry: their status says which reason. */
+/** fastify's own 4xx errors that have no entry: their status says which reason. */
 function reasonOfStatus (status: number): RejectReason {
-  if (status === 413) return 'too_large'
+  if (status === 413 || status === 414 || status === 431) return 'too_large'
   if (status === 415) return 'unsupported'
   if (status === 404) return 'not_found'
+  if (status === 408) return 'timeout'
   return 'bad_input'
 }
+
+/** fastify's own errors that every table has an entry for. */
+const FASTIFY_ENTRIES: Record<string, 'bad_url' | 'body_too_large'> = { FST_ERR_BAD_URL: 'bad_url', FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large' }
+
+const fromSpec = (spec: ErrorSpec, message: string): Answer => ({ ...spec, message, retryAfter: spec.retryAfter === true, expected: true })
 
 /** How the handler answers an error: from its table entry, as fastify's own 4xx, or as a bug. */
 function answerFor (err: FastifyError | HttpError, table: ErrorTable): Answer {
   if (err instanceof HttpError) {
-    return { status: err.statusCode, code: err.code, message: err.message, reason: err.reason, retryAfter: err.retryAfter, expected: true }
+    return { status: err.statusCode, code: err.code, message: err.message, reason: err.reason, retryAfter: err.retryAfter, retryAfterMs: err.retryAfterMs, expected: true }
   }
   if (err.validation) {
     const where = err.validationContext ?? 'request'
-    const message = err.validation.map((v) => `${where}${v.instancePath.replaceAll('/', '.')} ${v.message ?? 'is invalid'}`).join('; ')
-    return { ...table.specs.bad_request, message, retryAfter: false, expected: true }
+    return fromSpec(table.specs.bad_request, err.validation.map((v) => `${where}${v.instancePath.replaceAll('/', '.')} ${v.message ?? 'is invalid'}`).join('; '))
   }
+  const entry = err.code === undefined ? undefined : FASTIFY_ENTRIES[err.code]
+  if (entry !== undefined) return fromSpec(table.specs[entry], err.message)
   const status = err.statusCode ?? 500
   if (status >= 400 && status < 500) {
     const code = err.code ? `${table.prefix}_${err.code.replace(/^FST_(ERR_)?/, '')}` : table.specs.bad_request.code
@@ -64,6 +72,9 @@ export function errorFormat (scope: FastifyInstance, format: ErrorFormat): void 
  * The one error handler and the JSON 404 handler of a service, reading its error table: each
  * answer's status, code, Retry-After and metric reason come from the error's entry. 4xx answers
  * say what was wrong; answers the table does not name (bugs) are logged and hide their details.
+ * What fastify's router and Node's HTTP parser refuse before any route runs (a bad percent-encoding,
+ * a request not received in time, headers too large, malformed HTTP) gets the same body, from the
+ * table's kit entries (client-errors.ts), when the server was made by `createServer`.
  */
 export const errors = fp(async function errors (app: FastifyInstance, opts: ErrorsOptions) {
   const { table, retryAfterS } = opts
@@ -74,23 +85,37 @@ export const errors = fp(async function errors (app: FastifyInstance, opts: Erro
     rejected = new Counter({ name: opts.rejectedMetric, help: 'Requests refused, by reason (each error answer\'s entry in the service\'s error table).', labelNames: ['reason'] as const, registers: [app.metrics] })
     for (const reason of table.reasons) rejected.inc({ reason }, 0)
   }
+  const count = (answer: Answer): void => { if (answer.expected) rejected?.inc({ reason: answer.reason }) }
+  /** Milliseconds until a retry may succeed, for answers whose entry asks for it. */
+  const retryMs = (answer: Answer): number | undefined =>
+    !answer.retryAfter || retryAfterS === undefined ? undefined : answer.retryAfterMs ?? retryAfterS * 1000
   const send = (reply: FastifyReply, answer: Answer, kserveMessage: string): FastifyReply => {
-    if (answer.expected) rejected?.inc({ reason: answer.reason })
-    if (answer.retryAfter && retryAfterS !== undefined) reply.header('retry-after', String(retryAfterS))
+    count(answer)
+    const ms = retryMs(answer)
+    if (ms !== undefined) reply.header('retry-after', String(Math.ceil(ms / 1000))).header('retry-after-ms', String(ms))
     const kserve = reply.request.routeOptions.config?.errorFormat === 'kserve'
-    return reply.code(answer.status).send(kserve ? { error: answer.expected ? kserveMessage : answer.message } : errorBody(answer.code, answer.message))
+    return reply.code(answer.status).send(kserve ? { error: answer.expected ? kserveMessage : answer.message } : errorBody(answer.code, answer.message, ms))
   }
 
-  app.setErrorHandler((err: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) => {
+  const handle = (err: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const answer = answerFor(err, table)
     if (!answer.expected) request.log.error({ err }, 'unhandled error')
     // 5xx we answer on purpose (overload, shutdown) are expected: no stack trace.
     else if (answer.status >= 500) request.log.warn({ code: answer.code, statusCode: answer.status }, answer.message)
     // KServe clients have always read fastify's own message (a validation error included).
     return send(reply, answer, err.message)
-  })
+  }
+  app.setErrorHandler(handle)
   app.setNotFoundHandler((request, reply) => {
     const message = `no route for ${request.method} ${request.url.split('?')[0]}`
-    return send(reply, { ...table.specs.not_found, message, retryAfter: false, expected: true }, message)
+    return send(reply, fromSpec(table.specs.not_found, message), message)
+  })
+  answerBeforeRouting(app, {
+    routing: (err, request, reply) => { handle(err, request, reply) },
+    client: (err, server) => {
+      const answer = clientErrorAnswer(err, table, server)
+      count(answer)
+      return { ...answer, body: JSON.stringify(errorBody(answer.code, answer.message)) }
+    }
   })
 }, { name: 'kit-errors' })

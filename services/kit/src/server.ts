@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { serverErrorOptions } from './client-errors.js'
 import { ConfigError } from './config.js'
 import { isSupervised, tellSupervisor, whenSupervisorGone } from './supervision.js'
 
@@ -13,9 +14,10 @@ export interface ServerOptions {
   fastify?: FastifyServerOptions
 }
 
-/** A fastify instance with the project's standard logger and timeouts. */
+/** A fastify instance with the project's standard logger and timeouts, and JSON errors before routing (client-errors.ts). */
 export function createServer (opts: ServerOptions): FastifyInstance {
   return Fastify({
+    ...serverErrorOptions,
     logger: { level: opts.logLevel ?? 'info', base: { service: opts.name } },
     requestTimeout: 30_000,
     // Keep-alive above typical load balancer idle timeouts avoids racing resets.
