@@ -3,7 +3,15 @@ import { WorkerPoolError, type PoolReply, type PoolRequest, type WorkerPoolOptio
 import { workerScript } from './worker-script.js'
 
 interface Waiting<T, R> { task: T, transfer: ArrayBuffer[], resolve: (r: R) => void, reject: (e: Error) => void, signal?: AbortSignal, onAbort?: () => void }
-interface Slot { worker: Worker, state: 'starting' | 'ready' | 'dead', running?: { id: number, resolve: (r: never) => void, reject: (e: Error) => void }, error?: Error, started: Promise<void> }
+interface Slot { worker: Worker, state: 'starting' | 'ready' | 'dead', running?: { id: number, resolve: (r: never) => void, reject: (e: Error) => void }, error?: Error, loaded: Promise<void>, prepared: Promise<void> }
+
+interface Deferred { promise: Promise<void>, resolve: () => void, reject: (err: Error) => void }
+function deferred (): Deferred {
+  let settle: Pick<Deferred, 'resolve' | 'reject'> = { resolve: () => {}, reject: () => {} }
+  const promise = new Promise<void>((resolve, reject) => { settle = { resolve, reject } })
+  promise.catch(() => {}) // awaited by create() and warmedUp only; later failures are handled in #exited
+  return { promise, ...settle }
+}
 
 const MAX_RESTART_DELAY_MS = 30_000
 const CLOSE_WAIT_MS = 5_000
@@ -26,6 +34,8 @@ export class WorkerPool<T, R> {
   #delay: number
   #info: unknown
   #closing: Promise<void> | undefined
+  /** Settles when the first workers are prepared (or one of them failed to). */
+  warmedUp: Promise<void> = Promise.resolve()
 
   private constructor (opts: WorkerPoolOptions<T, R>) {
     this.#opts = opts
@@ -35,15 +45,20 @@ export class WorkerPool<T, R> {
     for (let i = 0; i < opts.size; i++) this.#slots.push(this.#spawn())
   }
 
-  /** Starts (and prepares) every worker; rejects, ending them all, when one cannot start. */
+  /**
+   * Starts every worker; resolves once each is ready (loaded), rejects, ending them all, when one
+   * cannot start. Their `prepare` goes on after: `warmedUp` says when it is done.
+   */
   static async create<T, R> (opts: WorkerPoolOptions<T, R>): Promise<WorkerPool<T, R>> {
     const pool = new WorkerPool(opts)
     try {
-      await Promise.all(pool.#slots.map(async (slot) => await slot.started))
+      await Promise.all(pool.#slots.map(async (slot) => await slot.loaded))
     } catch (err) {
       await pool.close()
       throw err
     }
+    pool.warmedUp = Promise.all(pool.#slots.map(async (slot) => await slot.prepared)).then(() => {})
+    pool.warmedUp.catch(() => {})
     return pool
   }
 
@@ -107,21 +122,21 @@ export class WorkerPool<T, R> {
 
   #spawn (): Slot {
     const worker = new Worker(this.#url, { name: this.#opts.name, workerData: this.#opts.workerData })
-    let start: { resolve: () => void, reject: (err: Error) => void } = { resolve: () => {}, reject: () => {} }
-    const slot: Slot = { worker, state: 'starting', started: new Promise((resolve, reject) => { start = { resolve, reject } }) }
-    slot.started.catch(() => {}) // only create() awaits it; a replacement's failure is handled in #exited
+    const [loaded, prepared] = [deferred(), deferred()]
+    const slot: Slot = { worker, state: 'starting', loaded: loaded.promise, prepared: prepared.promise }
+    const failed = (err: Error): void => {
+      slot.error ??= err
+      loaded.reject(err)
+      prepared.reject(err)
+      worker.terminate().catch(() => {})
+    }
     worker.on('message', (msg: PoolReply<R>) => {
       if (msg.type === 'ready') {
         this.#info ??= msg.info
-        this.#prepare(slot).then(start.resolve, (err: Error) => {
-          slot.error = err
-          start.reject(err)
-          worker.terminate().catch(() => {})
-        })
+        loaded.resolve()
+        this.#prepare(slot, msg.info).then(prepared.resolve, failed)
       } else if (msg.type === 'start-failed') {
-        slot.error = new Error(msg.message)
-        start.reject(slot.error)
-        worker.terminate().catch(() => {})
+        failed(new Error(msg.message))
       } else if (slot.running?.id === msg.id) {
         const running = slot.running
         slot.running = undefined
@@ -133,14 +148,16 @@ export class WorkerPool<T, R> {
     worker.on('error', (err) => { slot.error ??= err }) // 'exit' follows
     worker.on('exit', (code) => {
       const reason = slot.error?.message ?? `exit code ${code}`
-      start.reject(new Error(`a ${this.#opts.name} worker could not start: ${reason}`, { cause: slot.error }))
+      const err = new Error(`a ${this.#opts.name} worker could not start: ${reason}`, { cause: slot.error })
+      loaded.reject(err)
+      prepared.reject(err)
       this.#exited(slot, reason)
     })
     return slot
   }
 
-  async #prepare (slot: Slot): Promise<void> {
-    await this.#opts.prepare?.(async (task, transfer = []) => await this.#send(slot, task, transfer))
+  async #prepare (slot: Slot, info: unknown): Promise<void> {
+    await this.#opts.prepare?.(async (task, transfer = []) => await this.#send(slot, task, transfer), info)
     if (slot.state !== 'starting') return
     slot.state = 'ready'
     this.#delay = this.#opts.restartDelayMs ?? 1000

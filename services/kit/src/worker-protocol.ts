@@ -47,8 +47,11 @@ export interface WorkerPoolOptions<T, R> {
   size: number
   /** Tasks that may wait for a free worker; more are refused at once (`queue_full`). */
   maxQueue: number
-  /** Runs on every new worker after it is ready and before it takes tasks (a warm-up); a failure is a failed start. */
-  prepare?: (run: (task: T, transfer?: ArrayBuffer[]) => Promise<R>) => Promise<void>
+  /**
+   * Runs on every new worker after it is ready (with what it said then) and before it takes tasks:
+   * a warm-up. A failure is a failed start.
+   */
+  prepare?: (run: (task: T, transfer?: ArrayBuffer[]) => Promise<R>, info: unknown) => Promise<void>
   /** First wait before starting again a worker that could not start; doubles up to 30 s, reset once one starts. */
   restartDelayMs?: number
   events?: WorkerPoolEvents

@@ -70,11 +70,17 @@ describe('WorkerPool', () => {
     expect((await failure(p.run({ op: 'echo', value: 'late' }, { signal: AbortSignal.abort() }))).kind).toBe('cancelled')
   })
 
-  it('prepares every worker before it takes tasks, a replacement too', async () => {
+  it('prepares every worker before it takes tasks, a replacement too, with what the worker said when ready', async () => {
     const prepared: number[] = []
     const p = await pool({
-      prepare: async (run) => { prepared.push((await run({ op: 'echo', value: 'warm' })).threadId) }
+      prepare: async (run, info) => {
+        const { threadId } = await run({ op: 'echo', value: 'warm' })
+        expect(info).toEqual({ threadId })
+        prepared.push(threadId)
+      }
     })
+    // create() resolves once the worker is loaded; its preparation goes on until warmedUp.
+    await p.warmedUp
     expect(prepared).toHaveLength(1)
     expect((await p.run({ op: 'echo', value: 'x' })).ran).toBe(2)
     await failure(p.run({ op: 'exit', code: 1 }))
