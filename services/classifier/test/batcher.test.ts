@@ -157,6 +157,7 @@ describe('Batcher', () => {
     expect(runner.batches).toEqual([[1], [3]])
     expect(dropped).toEqual([false])
     expect(await kindOf(b.submit(item(4), 10_000, AbortSignal.abort()))).toBe('cancelled')
+    expect(dropped).toEqual([false, false])
   })
 
   it('discards the row of a running item whose client went away; the others of its batch get theirs', async () => {

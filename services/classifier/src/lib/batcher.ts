@@ -115,7 +115,10 @@ export class Batcher {
   async submit (data: Float32Array, timeoutMs: number, signal?: AbortSignal): Promise<BatchResult> {
     if (this.#closing) throw new BatcherError('closed', 'the classifier is shutting down')
     if (data.length !== this.#itemSize) throw new Error(`item has ${data.length} values, expected ${this.#itemSize}`)
-    if (signal?.aborted === true) throw new BatcherError('cancelled', 'the client went away before its image was queued')
+    if (signal?.aborted === true) {
+      this.#opts.observer?.dropped?.(false)
+      throw new BatcherError('cancelled', 'the client went away before its image was queued')
+    }
     if (this.full) {
       const { maxQueue, maxBatchSize } = this.#opts
       const retryAfterMs = this.#batchMs === undefined ? undefined : this.#batchMs * Math.ceil(Math.ceil((this.#queue.length + 1) / maxBatchSize) / this.#opts.runner.size)
