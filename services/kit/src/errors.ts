@@ -53,6 +53,7 @@ function answerFor (err: FastifyError | HttpError, table: ErrorTable): Answer {
     return fromSpec(table.specs.bad_request, err.validation.map((v) => `${where}${v.instancePath.replaceAll('/', '.')} ${v.message ?? 'is invalid'}`).join('; '))
   }
   const entry = err.code === undefined ? undefined : FASTIFY_ENTRIES[err.code]
+  if (entry === 'bad_url') return fromSpec(table.specs.bad_url, `${err.message}: a % must start two hex digits, and the bytes they encode must be UTF-8`)
   if (entry !== undefined) return fromSpec(table.specs[entry], err.message)
   const status = err.statusCode ?? 500
   if (status >= 400 && status < 500) {

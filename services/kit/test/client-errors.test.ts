@@ -26,7 +26,7 @@ describe('what is refused before any route runs', () => {
     const w = await widget()
     const res = await rawExchange(w.port, ['GET /items/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'])
     expect(res.status).toBe(400)
-    expect(json(res.body)).toEqual({ error: { code: 'WIDGET_BAD_URL', message: "'/items/%ZZ' is not a valid url component" } })
+    expect(json(res.body)).toEqual({ error: { code: 'WIDGET_BAD_URL', message: "'/items/%ZZ' is not a valid url component: a % must start two hex digits, and the bytes they encode must be UTF-8" } })
     expect(await w.rejected()).toMatch(/widget_rejected_requests_total\{reason="bad_input",service="widget"\} 1/)
   })
 

@@ -2,7 +2,6 @@ import { ConfigError } from '@inference-stack/kit'
 import type { CatalogEntry, ResolvedModel } from '@inference-stack/models'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { Gauge } from 'prom-client'
 import { intraOpThreads, maxDecodePixels, maxDecodes, type ClassifierConfig } from '../config.js'
 import { pipeline, type Pipeline } from '../http/pipeline.js'
 import { DecodeAdmission } from '../lib/admission.js'
@@ -12,6 +11,7 @@ import { createClassifierMetrics, type ClassifierMetrics } from '../lib/metrics.
 import { openSessions } from '../lib/open-sessions.js'
 import { planProvider, probeCuda } from '../lib/provider.js'
 import { runBatch, type ExecutionProvider, type SessionPool } from '../lib/session.js'
+import { batchObserver, poolGauges, workerEvents } from './model-events.js'
 
 /** The model being served, as the routes see it. */
 export interface ClassifierModel extends Pipeline {
@@ -87,15 +87,7 @@ export const model = fp(async function model (app: FastifyInstance, { config, re
     warmUp: async (run, opened) => {
       for (const n of warmUpSizes(opened.provider, config.MAX_BATCH_SIZE)) await run(new Float32Array(n * itemSize), [n, ...itemShape])
     },
-    events: {
-      exited: (reason, task) => {
-        metrics.workerRestarts.inc()
-        app.log.error({ reason, batchFailed: task }, 'an inference worker died; starting a new one')
-      },
-      startFailed: (reason, retryInMs) => app.log.error({ reason, retryInMs }, 'an inference worker could not start; trying again'),
-      // A replacement warmed up: batches waiting for a worker may start.
-      idle: () => wakeBatcher()
-    }
+    events: workerEvents(app, metrics, () => wakeBatcher())
   })
   metrics.modelLoad.set((performance.now() - loadStart) / 1000)
   metrics.modelInfo.set({ model: entry.name, sha256_prefix: resolved.sha256.slice(0, 12), execution_provider: provider }, 1)
@@ -117,25 +109,10 @@ export const model = fp(async function model (app: FastifyInstance, { config, re
     maxBatchSize: config.MAX_BATCH_SIZE,
     maxQueueDelayMs: config.MAX_QUEUE_DELAY_MS,
     maxQueue: config.MAX_QUEUE,
-    observer: {
-      queued: (depth) => { metrics.queueDepth.set(depth); admission.wake() },
-      waited: (seconds) => metrics.queueWait.observe(seconds),
-      batch: (size, seconds) => { metrics.batchSize.observe(size); metrics.inference.observe(seconds); metrics.images.inc(size); streak.succeeded() },
-      failed: (size, err) => {
-        const died = (err as { kind?: string }).kind === 'worker_failed'
-        metrics.failedBatches.inc({ cause: died ? 'worker_died' : 'inference_error' })
-        streak.failed((err as Error).message)
-        app.log.error({ err, batchSize: size }, 'an inference batch failed; its requests are answered 503')
-      },
-      dropped: (running) => metrics.dropped.inc({ stage: running ? 'running_batch' : 'batch_queue' })
-    }
+    observer: batchObserver(app, metrics, streak, admission)
   })
   wakeBatcher = () => batcher.wake()
-  const gauge = (name: string, help: string, read: () => number) =>
-    app.metrics.registerMetric(new Gauge({ name, help, registers: [], collect () { this.set(read()) } }))
-  gauge('classifier_workers_alive', 'Inference workers able to take batches (warmed up).', () => pool.alive)
-  gauge('classifier_decodes_in_flight', 'Images decoding now (MAX_DECODES).', () => admission.decoding)
-  gauge('classifier_decode_queue_depth', 'Images waiting for a decode slot.', () => admission.waiting)
+  poolGauges(app, pool, admission)
 
   let warmed = false
   let warmError: Error | undefined
