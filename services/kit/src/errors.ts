@@ -33,6 +33,16 @@ export function installErrorHandling (app: FastifyInstance, prefix: string): voi
       const detail = fe.validation.map((v) => `${where}${v.instancePath.replaceAll('/', '.')} ${v.message ?? 'is invalid'}`).join('; ')
       return reply.code(400).send(errorBody(`${prefix}_BAD_REQUEST`, detail))
     }
+    // fastify's own parsers counting a chunked body past the route's bodyLimit.
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const route = request.routeOptions.url ?? request.url.split('?')[0]
+      return reply.code(413).send(errorBody(`${prefix}_BODY_TOO_LARGE`, `the request body is over ${request.routeOptions.bodyLimit} bytes, the limit for ${request.method} ${route}`))
+    }
+    // The client went away mid-body: nobody reads this answer, and it is no fault of the service.
+    if (request.raw.aborted || (fe.code === 'ECONNRESET' && fe.message === 'aborted')) {
+      request.log.info({ code: fe.code }, 'the client closed the connection before its request was complete')
+      return reply.code(400).send(errorBody(`${prefix}_REQUEST_ABORTED`, 'the client closed the connection before its request was complete'))
+    }
     const status = fe.statusCode ?? 500
     if (status >= 400 && status < 500) {
       return reply.code(status).send(errorBody(fe.code ? `${prefix}_${fe.code.replace(/^FST_(ERR_)?/, '')}` : `${prefix}_BAD_REQUEST`, fe.message))
