@@ -9,6 +9,8 @@ export const DEFAULT_QUEUE_DELAY_MS = 5
 export const DEFAULT_MAX_QUEUE = 64
 export const DEFAULT_TIMEOUT_MS = 10_000
 export const DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024
+/** A KServe v2 infer body: an FP32 image is 1.5-3 MB of JSON, a base64 image a third more than the file. */
+export const DEFAULT_MAX_INFER_BYTES = 32 * 1024 * 1024
 export const DEFAULT_MAX_INPUT_PIXELS = 40_000_000
 export const DEFAULT_RETRY_AFTER_S = 1
 
@@ -31,6 +33,7 @@ export const ClassifierConfigSchema = Type.Object({
   REQUEST_TIMEOUT_MS: Int(1, 600_000, DEFAULT_TIMEOUT_MS, 'longest an image may wait for its result'),
   RETRY_AFTER_S: Int(1, 3600, DEFAULT_RETRY_AFTER_S, 'Retry-After of a 503 (queue full, timeout, shutting down); npm run plan sizes it to drain a full queue'),
   MAX_IMAGE_BYTES: Int(1, 1024 * 1024 * 1024, DEFAULT_MAX_IMAGE_BYTES, 'largest accepted upload in bytes'),
+  MAX_INFER_BYTES: Int(1, 1024 * 1024 * 1024, DEFAULT_MAX_INFER_BYTES, 'largest KServe v2 infer body in bytes (JSON)'),
   MAX_INPUT_PIXELS: Int(1, 1_000_000_000, DEFAULT_MAX_INPUT_PIXELS, 'largest accepted image in pixels (width x height)')
 })
 

@@ -29,5 +29,8 @@ export const tooLarge = (limit: number): HttpError =>
 export const missingImage = (): HttpError =>
   new HttpError(400, 'CLASSIFIER_MISSING_IMAGE', 'no image: send multipart/form-data with a file field "image", or the image bytes as the body with an image/* content type')
 
+export const badMultipart = (reason: string): HttpError =>
+  new HttpError(400, 'CLASSIFIER_BAD_MULTIPART', `the multipart/form-data body cannot be read (${reason}); send a file field "image" with the boundary named in Content-Type`)
+
 export const unsupportedMediaType = (type: string): HttpError =>
   new HttpError(415, 'CLASSIFIER_UNSUPPORTED_MEDIA_TYPE', `content type "${type}" is not accepted; send multipart/form-data with a file field "image", or an image/* or application/octet-stream body`)

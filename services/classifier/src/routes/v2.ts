@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import type { ClassifierConfig } from '../config.js'
 import { toProbabilities, topK } from '../lib/postprocess.js'
 import { countRejections } from '../lib/rejections.js'
+import { InferBodyParser } from '../lib/v2-body.js'
 import { encodedImages, fp32Items } from '../lib/v2-inputs.js'
 import { V2ErrorSchema, V2InferRequestSchema, V2InferResponseSchema, V2ModelMetadataSchema, V2ModelParamsSchema, V2ModelReadySchema } from '../schemas/v2.js'
 
@@ -15,6 +16,12 @@ export default async function v2Routes (app: FastifyInstance, { config }: { conf
   const name = classifier.entry.name
   const outputWidth = classifier.labels.length
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
+
+  // Infer bodies are decoded by our parser (bounded, off the event loop when large), not fastify's JSON.parse.
+  const bodies = new InferBodyParser(config.MAX_INFER_BYTES, config.RETRY_AFTER_S)
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', bodies.parse)
+  app.addHook('onClose', async () => { await bodies.close() })
 
   // v2 errors are `{ "error": "message" }`, not the kit's `{ error: { code, message } }`.
   app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
@@ -54,7 +61,7 @@ export default async function v2Routes (app: FastifyInstance, { config }: { conf
       return await reply.code(classifier.isReady() ? 200 : 503).send({ name, ready: classifier.isReady() })
     })
     r.post(`${prefix}/infer`, {
-      bodyLimit: config.MAX_IMAGE_BYTES * 4, // JSON tensors take ~1.5 MB per image; base64 adds a third
+      bodyLimit: config.MAX_INFER_BYTES,
       onError: countRejections(classifier.metrics),
       schema: { summary: 'v2 inference: FP32 [N,3,224,224] tensor or BYTES [N] base64 images', params: V2ModelParamsSchema, body: V2InferRequestSchema, response: { 200: V2InferResponseSchema, ...errors } }
     }, async (request) => {
