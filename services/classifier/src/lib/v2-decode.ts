@@ -9,6 +9,13 @@
 /** A body the decoder refuses: a 400 with this message. */
 export class V2BodyError extends Error {}
 
+/**
+ * Deepest nesting of arrays and objects a body may have. A tensor's data needs its rank plus a
+ * few levels around it; JSON.parse itself copes with any depth, but handing a deep result to
+ * another thread or walking it recursively overflows the stack.
+ */
+export const MAX_JSON_DEPTH = 64
+
 /** What a decoded input's `data` holds, by datatype; other datatypes keep their JSON value (and are refused later). */
 export type DecodedData = Float32Array | Uint8Array[] | unknown
 
@@ -77,11 +84,32 @@ function decodeBytes (input: RawInput, what: string): Uint8Array[] {
   return images
 }
 
+/** Whether JSON text nests arrays and objects deeper than `limit` (brackets inside strings do not count). */
+function nestedDeeperThan (text: string, limit: number): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++ // a backslash escapes the next character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) {
+      inString = true
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--
+    }
+  }
+  return false
+}
+
 /**
  * Parses an infer body. Inputs that do not look like tensors are left for the route's schema to
  * name; `transfer` lists the buffers a worker can hand over without copying.
  */
 export function decodeInferBody (text: string): { body: unknown, transfer: ArrayBuffer[] } {
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) throw new V2BodyError(`the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`)
   let body: unknown
   try {
     body = JSON.parse(text)
