@@ -72,7 +72,7 @@ describe('request bodies the classifier refuses', () => {
 
     const infer = await curl(`${url}${INFER}`, '--data-binary', `@${join(dir, 'infer.json')}`, '-H', 'content-type: application/json', ...chunked)
     expect(infer.status).toBe(413)
-    expect(infer.json<{ error: string }>().error).toBe(`the infer request body is over 40000 bytes (MAX_INFER_BYTES), the limit for POST /v2/models/:name/infer`)
+    expect(infer.json<{ error: string }>().error).toBe('the infer request body is over 40000 bytes (MAX_INFER_BYTES), the limit for POST /v2/models/:name/infer')
     const declared = await curl(`${url}${INFER}`, '--data-binary', `@${join(dir, 'infer.json')}`, '-H', 'content-type: application/json', '-H', 'Expect: 100-continue')
     expect([declared.status, declared.uploaded]).toEqual([413, 0])
   })

@@ -32,7 +32,7 @@ function open (url: string): Socket {
  * Sends `request` (raw HTTP/1.x text) and reads one answer. `closed` says whether the server then
  * closed the connection by itself within `closeWithinMs`.
  */
-export async function rawExchange (url: string, request: string, closeWithinMs = 2_000): Promise<RawAnswer & { closed: boolean }> {
+export async function rawExchange (url: string, request: string, closeWithinMs = 1_000): Promise<RawAnswer & { closed: boolean }> {
   const socket = open(url)
   let text = ''
   const answer = await new Promise<RawAnswer>((resolve, reject) => {

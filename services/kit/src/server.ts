@@ -1,5 +1,5 @@
 import closeWithGrace from 'close-with-grace'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { ConfigError } from './config.js'
 
 export const DEFAULT_CLOSE_GRACE_MS = 10_000
@@ -34,7 +34,7 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   const requestTimeout = opts.fastify?.requestTimeout ?? REQUEST_TIMEOUT_MS
   return Fastify({
     logger: { level: opts.logLevel ?? 'info', base: { service: opts.name } },
-    disableRequestLogging: opts.accessLog !== true,
+    logController: new LogController({ disableRequestLogging: opts.accessLog !== true }),
     requestTimeout,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     http: { headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout), connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
