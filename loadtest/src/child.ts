@@ -38,29 +38,49 @@ export function stopChildrenOnSignal (): void {
   process.once('SIGTERM', onSignal)
 }
 
-/** Spawns a child process that is killed when this process exits. */
-export function spawnChild (name: string, command: string, args: string[], opts: { cwd?: string, env?: NodeJS.ProcessEnv }): Child {
-  const proc = spawn(command, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+/**
+ * Spawns a child process that is killed when this process exits. With `group`, it leads a process
+ * group of its own and signals go to the whole group: `npm start` exits on SIGTERM without
+ * passing it to the script it runs.
+ */
+export function spawnChild (name: string, command: string, args: string[], opts: { cwd?: string, env?: NodeJS.ProcessEnv, group?: boolean }): Child {
+  const group = opts.group === true
+  const proc = spawn(command, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: group })
   if (proc.pid === undefined) throw new Error(`could not start ${name} (${command})`)
   let tail = ''
   const keep = (chunk: Buffer): void => { tail = (tail + chunk.toString()).slice(-4000) }
   proc.stdout?.on('data', keep)
   proc.stderr?.on('data', keep)
-  const kill = (): void => { proc.kill('SIGKILL') }
+  const signal = (name: NodeJS.Signals): void => {
+    if (!group || proc.pid === undefined) { proc.kill(name); return }
+    try { process.kill(-proc.pid, name) } catch { /* the group is gone */ }
+  }
+  const kill = (): void => { signal('SIGKILL') }
   process.once('exit', kill)
   const stop = async (): Promise<void> => {
     process.off('exit', kill)
     live.delete(child)
     if (proc.exitCode !== null || proc.signalCode !== null) return
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()))
-    proc.kill('SIGTERM')
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000)
+    signal('SIGTERM')
+    const timer = setTimeout(() => { signal('SIGKILL') }, 15_000)
     await exited
+    // The leader goes first; the others (a script stopping its own children) may take a while.
+    while (group && groupAlive(proc.pid as number)) await sleep(100)
     clearTimeout(timer)
   }
   const child: Child = { name, proc, pid: proc.pid, output: () => tail, stop }
   live.add(child)
   return child
+}
+
+function groupAlive (pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** Polls `url` until it answers `okStatus`, failing early if the child exits. */

@@ -1,0 +1,37 @@
+import { freePort, spawnChild, waitForHttp, type Child } from './child.js'
+import { MODELS_DIR, REPO_ROOT } from './paths.js'
+import { DEFAULT_LOADTEST_MODEL } from './stack.js'
+
+export interface NpmStart { url: string, child: Child, stop: () => Promise<void> }
+
+/**
+ * `npm start` as a user runs it (build, then prime, classifier and frontend as child processes
+ * whose log lines the script prints), on free ports with the small model. Resolves once the
+ * frontend's /readyz passes and the classifier has warmed up. Its pid covers the whole tree: the
+ * script, its log pipe and the three services.
+ */
+export async function startNpmStart (): Promise<NpmStart> {
+  const [frontend, prime, classifier] = [await freePort(), await freePort(), await freePort()]
+  const child = spawnChild('npm start', 'npm', ['start'], {
+    cwd: REPO_ROOT,
+    group: true,
+    env: {
+      HOST: '127.0.0.1',
+      FRONTEND_PORT: String(frontend),
+      PRIME_PORT: String(prime),
+      CLASSIFIER_PORT: String(classifier),
+      MODELS_DIR,
+      MODEL: process.env.MODEL ?? DEFAULT_LOADTEST_MODEL
+    }
+  })
+  const url = `http://127.0.0.1:${frontend}`
+  try {
+    await waitForHttp(child, `${url}/readyz`)
+    // The classifier answers /healthz before its model has warmed up: let that finish first.
+    await waitForHttp(child, `http://127.0.0.1:${classifier}/readyz`)
+  } catch (err) {
+    await child.stop()
+    throw err
+  }
+  return { url, child, stop: child.stop }
+}
