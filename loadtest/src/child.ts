@@ -66,7 +66,7 @@ export function spawnChild (name: string, command: string, args: string[], opts:
     const timer = setTimeout(() => { signal('SIGKILL') }, 15_000)
     await exited
     // The leader goes first; the others (a script stopping its own children) may take a while.
-    while (group && groupAlive(proc.pid as number)) await sleep(100)
+    if (group) while (groupAlive(proc.pid as number)) await sleep(100)
     clearTimeout(timer)
   }
   const child: Child = { name, proc, pid: proc.pid, output: () => tail, stop }
