@@ -124,7 +124,11 @@ class Exchange implements Dispatcher.DispatchHandler {
       this.forwarder.fail(reply, upstreamFailure(this.forwarder.upstream, error))
       return
     }
-    reply.code(this.#status).headers(endToEnd(this.#headers))
+    const headers = endToEnd(this.#headers)
+    // An answer to HEAD has no body but tells the length of the GET's.
+    const length = this.#headers['content-length']
+    if (reply.request.method === 'HEAD' && length !== undefined) headers['content-length'] = length
+    reply.code(this.#status).headers(headers)
     reply.send(this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks, this.#bytes))
   }
 }

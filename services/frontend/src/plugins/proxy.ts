@@ -79,7 +79,9 @@ async function forward (scope: FastifyInstance, { forwarder, routes, bodyLimits,
     // The rate limit first: a refused client reserves no buffer space.
     const onRequest = [...(limit === null ? [] : [limit]), ...(route.body === undefined ? [] : [bodies.admit])]
     scope.route({
-      method: route.method,
+      // HEAD goes upstream too, and its Content-Length comes back (fastify's own HEAD routes would say 0).
+      method: route.method === 'GET' ? ['GET', 'HEAD'] : route.method,
+      exposeHeadRoute: false,
       url: prefix + (route.longParam === true ? route.path.replace(/:\w+$/, '*') : route.path),
       // The kit's expectContinue judges a declared length by bodyLimit; bodies.parse counts the bytes.
       ...(route.body === undefined ? {} : { bodyLimit: bodyLimits[route.body] }),
