@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config'
+import { alias } from './vitest.config.js'
 
 export default defineConfig({
+  resolve: { alias },
   test: {
     include: ['**/test/**/*.containers.test.ts'],
     exclude: ['**/node_modules/**'],

@@ -25,6 +25,8 @@ Plan options (plan, preflight):
   --model NAME           default resnet50-v1-12 on a GPU, resnet50-v1-12-int8 on CPU
   --provider P           auto (default), cuda, cpu
   --profiles PATH        loadtest results (a directory of *.json or one file)
+  --bench PATH           classifier bench results for the decode cost when no classify profile is given
+                         (default: the newest in loadtest/results/bench, if any)
   --profile-model NAME   the model the profiled classifier ran (default mobilenetv2-12-int8)
   --core-speed X         target vCPU speed / profiled core speed (default 1)
   --images-per-sec N     classify target (default: as many as the machine can)

@@ -1,4 +1,4 @@
-import type { ServiceUsage } from '../../loadtest/src/result.js'
+import type { ServiceUsage } from '@inference-stack/loadtest'
 import { CUDA_HOST_RSS_MIB } from './gpu-memory.js'
 import { cpuInferenceSeconds, MODELS, type ModelPerf } from './models.js'
 import { ProfileError, scenarioKind, type LoadProfile, type ServiceName, type SourcedProfile } from './profiles.js'

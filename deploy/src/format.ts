@@ -1,5 +1,6 @@
 import { SERVICES } from './allocate.js'
 import type { Plan } from './plan-types.js'
+import { CLASSIFIER_SETTINGS } from './settings.js'
 
 /** Lays rows out in columns; `align` has one letter per column, l or r (default: first l, rest r). */
 export function table (rows: string[][], align = 'l'): string {
@@ -21,8 +22,7 @@ export function envFile (plan: Plan): string {
     lines.push(`${key}_CPUS=${services[name].cpus}`, `${key}_MEM=${services[name].memLimit}`)
   }
   lines.push(`PRIME_REPLICAS=${services.prime.replicas}`)
-  const settings = ['EXECUTION_PROVIDER', 'MODEL', 'WORKERS', 'INTRA_OP_THREADS', 'MAX_BATCH_SIZE', 'MAX_QUEUE_DELAY_MS', 'MAX_QUEUE', 'UV_THREADPOOL_SIZE', 'RETRY_AFTER_S'] as const
-  for (const key of settings) lines.push(`${key}=${classifier[key]}`)
+  for (const key of CLASSIFIER_SETTINGS) lines.push(`${key}=${classifier[key]}`)
   return lines.join('\n') + '\n'
 }
 

@@ -45,7 +45,7 @@ export function parseGpuProfile (text: string, file: string): GpuProfile {
   try {
     data = JSON.parse(text)
   } catch (err) {
-    throw new GpuProfileError(`${file}: not JSON (${(err as Error).message})`)
+    throw new GpuProfileError(`${file}: not JSON (${(err as Error).message})`, { cause: err })
   }
   const fail = (what: string): never => { throw new GpuProfileError(`${file}: ${what}`) }
   if (!isRecord(data) || data.kind !== 'gpu-profile' || data.schemaVersion !== 1) fail('not a gpu-profile (schemaVersion 1) written by npm run gpu:check')
@@ -75,7 +75,7 @@ export async function readGpuProfiles (location: string): Promise<SourcedGpuProf
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT') return []
-    if (code !== 'ENOTDIR') throw new GpuProfileError(`cannot read GPU profiles from ${location}: ${(err as Error).message}`)
+    if (code !== 'ENOTDIR') throw new GpuProfileError(`cannot read GPU profiles from ${location}: ${(err as Error).message}`, { cause: err })
     files = [location]
   }
   return await Promise.all(files.map(async (file) => ({ file, profile: parseGpuProfile(await readFile(file, 'utf8'), file) })))

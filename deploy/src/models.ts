@@ -1,3 +1,4 @@
+import { catalog, getEntry, type CatalogEntry } from '@inference-stack/models'
 import { RESNET50_T4_FP16, RESNET50_T4_FP32, type GpuCurve } from './gpu-curve.js'
 
 /**
@@ -12,12 +13,8 @@ export interface BatchCurve {
   source: string
 }
 
-/** What the planner needs to know about one model of models/catalog.json. */
-export interface ModelPerf {
-  name: string
-  precision: 'fp32' | 'int8'
-  /** Weight bytes as listed in models/catalog.json. */
-  weightBytes: number
+/** What the planner measured or estimated for a model, beside what the catalog says of it. */
+interface Figures {
   /** Activation memory per image in a batch on the GPU (MiB), when it runs there. */
   activationMiBPerImage: number
   /** Resident memory of the classifier process on CPU (MiB, whole process). */
@@ -29,6 +26,14 @@ export interface ModelPerf {
    * add. Absent when the model is not planned for the GPU.
    */
   t4?: { fp32: GpuCurve, fp16: GpuCurve }
+}
+
+/** What the planner needs to know about one model: the catalog's facts (@inference-stack/models) and the planner's figures. */
+export interface ModelPerf extends Figures {
+  name: string
+  precision: CatalogEntry['precision']
+  /** Weight bytes: the size of the catalog's file. */
+  weightBytes: number
 }
 
 // Measured on the development VM, 2 intra-op threads: ResNet-50 fp32 22 img/s at batch 1 (45 ms)
@@ -43,20 +48,17 @@ const INT8_SPEEDUP = 2.5
 // onnxruntime reuses buffers, so this is an upper bound.
 const RESNET50_ACTIVATION_MIB = 45
 
-export const MODELS: Record<string, ModelPerf> = {
-  'resnet50-v1-12': {
-    name: 'resnet50-v1-12',
-    precision: 'fp32',
-    weightBytes: 102_576_593,
-    activationMiBPerImage: RESNET50_ACTIVATION_MIB,
-    cpuRssMiB: 400,
-    cpu: RESNET50_FP32_CPU,
-    t4: { fp32: RESNET50_T4_FP32, fp16: RESNET50_T4_FP16 }
-  },
+const RESNET50_FP32: Figures = {
+  activationMiBPerImage: RESNET50_ACTIVATION_MIB,
+  cpuRssMiB: 400,
+  cpu: RESNET50_FP32_CPU,
+  t4: { fp32: RESNET50_T4_FP32, fp16: RESNET50_T4_FP16 }
+}
+
+/** The planner's figures for the catalog models it plans; `like` names the model whose file size a generated one shares. */
+const FIGURES: Record<string, Figures & { like?: string }> = {
+  'resnet50-v1-12': RESNET50_FP32,
   'resnet50-v1-12-int8': {
-    name: 'resnet50-v1-12-int8',
-    precision: 'int8',
-    weightBytes: 25_816_052,
     activationMiBPerImage: RESNET50_ACTIVATION_MIB / 4,
     cpuRssMiB: 250,
     cpu: {
@@ -67,18 +69,31 @@ export const MODELS: Record<string, ModelPerf> = {
   },
   // Measured on the development VM, 2 threads: 330 img/s at batch 1 (3 ms) and 400 at batch 4 (10 ms).
   'mobilenetv2-12-int8': {
-    name: 'mobilenetv2-12-int8',
-    precision: 'int8',
-    weightBytes: 3_655_033,
     activationMiBPerImage: 10,
     cpuRssMiB: 130,
     cpu: { fixedMs: 0.67, perImageMs: 2.33, source: 'default: MobileNetV2 int8 measured on the project\'s 2-vCPU dev VM, 2 threads, 3 ms at batch 1, 400 img/s at batch 4' }
-  }
+  },
+  // The benchmark model: random weights, the same graph, cost and size as ResNet-50 fp32 (generated: no file size in the catalog).
+  'synthetic-resnet50': { ...RESNET50_FP32, like: 'resnet50-v1-12' }
 }
-// The benchmark model: random weights, the same graph and cost as ResNet-50 fp32.
-MODELS['synthetic-resnet50'] = { ...MODELS['resnet50-v1-12']!, name: 'synthetic-resnet50' }
+
+function modelPerf (name: string, { like, ...figures }: Figures & { like?: string }): ModelPerf {
+  const entry = getEntry(name)
+  const bytes = entry.bytes ?? getEntry(like ?? name).bytes
+  if (bytes === undefined) throw new Error(`models/catalog.json gives no size for ${name}: name the model it is like`)
+  return { name, precision: entry.precision, weightBytes: bytes, ...figures }
+}
+
+export const MODELS: Record<string, ModelPerf> = Object.fromEntries(Object.entries(FIGURES).map(([name, f]) => [name, modelPerf(name, f)]))
 
 export const MODEL_NAMES = Object.keys(MODELS)
+
+/** The catalog's model for a GPU (`recommendedFor: gpu`, the classifier's default) or for a CPU. */
+export function recommendedModel (target: 'gpu' | 'cpu'): string {
+  const entry = Object.values(catalog).find((e) => e.recommendedFor === target && Object.hasOwn(MODELS, e.name))
+  if (entry === undefined) throw new Error(`models/catalog.json recommends no planned model for the ${target}`)
+  return entry.name
+}
 
 /** Intra-op threads the CPU figures were measured with. */
 export const CPU_CURVE_THREADS = 2

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { benchClassifierCost, DEFAULT_BENCH_DIR } from './bench-costs.js'
 import { deriveCosts } from './costs.js'
 import { pickGpuProfile, readGpuProfiles, sameGpu, type SourcedGpuProfile } from './gpu-profile.js'
 import { MACHINE_NAMES, machineByName, type MachineSpec } from './machines.js'
@@ -15,6 +16,7 @@ export const PLAN_OPTIONS = {
   model: { type: 'string' },
   provider: { type: 'string', default: 'auto' },
   profiles: { type: 'string' },
+  bench: { type: 'string' },
   'profile-model': { type: 'string', default: 'mobilenetv2-12-int8' },
   'core-speed': { type: 'string', default: '1' },
   'images-per-sec': { type: 'string' },
@@ -28,6 +30,7 @@ export interface PlanFlags {
   model?: string | undefined
   provider: string
   profiles?: string | undefined
+  bench?: string | undefined
   'profile-model': string
   'core-speed': string
   'images-per-sec'?: string | undefined
@@ -80,6 +83,12 @@ export async function planFromFlags (flags: PlanFlags): Promise<Plan> {
   const profiles = flags.profiles === undefined ? [] : await readProfiles(flags.profiles)
   if (flags.profiles !== undefined && profiles.length === 0) throw new PlanError(`no *.json profiles in ${flags.profiles}`)
   const { costs, notes } = deriveCosts(profiles, { measuredModel, coreSpeed })
+  // Without a measured classify profile, the classifier bench's preprocessing cost, when a result exists.
+  const bench = costs.classifierCpuPerImage.measured ? undefined : await benchClassifierCost(flags.bench ?? DEFAULT_BENCH_DIR, coreSpeed)
+  if (bench !== undefined) {
+    costs.classifierCpuPerImage = bench
+    notes.push(`classifier CPU per image from the classifier bench: ${bench.source}`)
+  } else if (flags.bench !== undefined) throw new PlanError(`no classifier bench result with a decode section in ${flags.bench}`)
   if (profiles.length === 0) notes.push('no --profiles: per-request costs are defaults (sources below), not measurements of your traffic')
   const gpuProfile = await gpuProfileFor(machine, flags, notes)
   return plan({

@@ -3,6 +3,9 @@ import type { Costs } from './costs.js'
 import type { GpuMemory } from './gpu-memory.js'
 import type { SourcedGpuProfile } from './gpu-profile.js'
 import type { MachineSpec } from './machines.js'
+import type { ClassifierSettings } from './settings.js'
+
+export type { ClassifierSettings } from './settings.js'
 
 export type Provider = 'cuda' | 'cpu'
 
@@ -62,20 +65,6 @@ export interface Bottleneck {
   sentence: string
 }
 
-/** The classifier's batching and worker settings, named as its env variables. */
-export interface ClassifierSettings {
-  EXECUTION_PROVIDER: Provider
-  MODEL: string
-  WORKERS: number
-  INTRA_OP_THREADS: number
-  MAX_BATCH_SIZE: number
-  MAX_QUEUE_DELAY_MS: number
-  MAX_QUEUE: number
-  UV_THREADPOOL_SIZE: number
-  /** Seconds in the Retry-After of a 503 for a full queue: the time to drain it. */
-  RETRY_AFTER_S: number
-}
-
 export interface Plan {
   machine: MachineSpec
   model: string
@@ -84,6 +73,7 @@ export interface Plan {
   target: { imagesPerSec: number | null, primePerSec: number, sloMs: number, sloDefaulted: boolean }
   reserved: { cpus: number, memMiB: number }
   services: Record<Service, ServiceLimits>
+  /** The classifier's settings, named as its env variables (RETRY_AFTER_S: the time to drain a full queue), and what they give. */
   classifier: ClassifierSettings & { batchRunMs: number, serviceMs: number }
   capacity: {
     classifyImagesPerSec: number

@@ -6,15 +6,17 @@ import { gpuMemory } from './gpu-memory.js'
 import { planGpu } from './gpu-plan.js'
 import { sameGpu } from './gpu-profile.js'
 import { sizeMemory } from './memory.js'
-import { cpuBatchMs, cpuInferenceSeconds, MODELS, type ModelPerf } from './models.js'
+import { cpuBatchMs, cpuInferenceSeconds, MODELS, recommendedModel, type ModelPerf } from './models.js'
 import { PlanError, type Plan, type PlanInput, type Provider } from './plan-types.js'
 import { planSources } from './plan-sources.js'
+import { settingsProblems, withinBounds } from './settings.js'
 
 export * from './plan-types.js'
 
 export const DEFAULT_SLO_MS = 1000
-export const GPU_MODEL = 'resnet50-v1-12'
-export const CPU_MODEL = 'resnet50-v1-12-int8'
+/** The catalog's choices: resnet50-v1-12 (fp32) on a GPU, its int8 version on a CPU. */
+export const GPU_MODEL = recommendedModel('gpu')
+export const CPU_MODEL = recommendedModel('cpu')
 
 function check (name: string, value: number | undefined, min: number): void {
   if (value !== undefined && !(Number.isFinite(value) && value >= min)) {
@@ -151,6 +153,21 @@ export function plan (input: PlanInput): Plan {
   if (provider === 'cpu') notes.push(`CPU inference figures: ${model.cpu.source}`)
   if (machine.pricePerHourUsd === undefined) notes.push('no price known for this machine: no cost figure')
 
+  // Within the classifier's own config schema: a plan it would refuse to start with is a bug here.
+  const settings = withinBounds({
+    EXECUTION_PROVIDER: provider,
+    MODEL: model.name,
+    WORKERS: 1,
+    INTRA_OP_THREADS: intraOp,
+    MAX_BATCH_SIZE: choice.batch,
+    MAX_QUEUE_DELAY_MS: delay,
+    MAX_QUEUE: queue.maxQueue,
+    UV_THREADPOOL_SIZE: uvThreads,
+    RETRY_AFTER_S: queue.retryAfterS
+  }, warnings)
+  const refused = settingsProblems(settings)
+  if (refused.length > 0) throw new PlanError(`the planned classifier settings are outside its config schema: ${refused.join('; ')}`)
+
   const price = machine.pricePerHourUsd
   const perMillion = (rate: number): number => round2(price! / (rate * 3600) * 1e6)
   return {
@@ -161,19 +178,7 @@ export function plan (input: PlanInput): Plan {
     target: { imagesPerSec: input.imagesPerSec ?? null, primePerSec, sloMs, sloDefaulted: input.sloMs === undefined },
     reserved: { cpus: reservedCpu, memMiB: memory.reservedMiB },
     services: memory.services,
-    classifier: {
-      EXECUTION_PROVIDER: provider,
-      MODEL: model.name,
-      WORKERS: 1,
-      INTRA_OP_THREADS: intraOp,
-      MAX_BATCH_SIZE: choice.batch,
-      MAX_QUEUE_DELAY_MS: delay,
-      MAX_QUEUE: queue.maxQueue,
-      UV_THREADPOOL_SIZE: uvThreads,
-      RETRY_AFTER_S: queue.retryAfterS,
-      batchRunMs: round2(batchRunMs),
-      serviceMs: round2(queue.serviceMs)
-    },
+    classifier: { ...settings, batchRunMs: round2(batchRunMs), serviceMs: round2(queue.serviceMs) },
     capacity: capacity.summary,
     gpuMemory: gpuMem,
     gpu: gpuPlan === undefined ? null : gpuSummary(gpuPlan, capacity.summary.limits),

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { LoadResult } from '../../loadtest/src/result.js'
+import type { LoadResult } from '@inference-stack/loadtest'
 
 /**
  * The parts of a loadtest result (loadtest/results/*.json) the planner reads.
@@ -30,7 +30,7 @@ export function parseProfile (text: string, file: string): LoadProfile {
   try {
     data = JSON.parse(text)
   } catch (err) {
-    throw new ProfileError(`${file}: not JSON (${(err as Error).message})`)
+    throw new ProfileError(`${file}: not JSON (${(err as Error).message})`, { cause: err })
   }
   if (!isRecord(data)) throw new ProfileError(`${file}: expected a JSON object`)
   for (const key of ['scenario', 'targetUrl', 'via', 'startedAt'] as const) {
@@ -63,7 +63,7 @@ export async function readProfiles (location: string): Promise<SourcedProfile[]>
     files = entries.filter((f) => f.endsWith('.json')).sort().map((f) => path.join(location, f))
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') {
-      throw new ProfileError(`cannot read profiles from ${location}: ${(err as Error).message}`)
+      throw new ProfileError(`cannot read profiles from ${location}: ${(err as Error).message}`, { cause: err })
     }
     files = [location]
   }

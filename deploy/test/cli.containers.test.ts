@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Check } from '../src/preflight.js'
 import type { ContainerStatus } from '../src/status.js'
 
-// Needs the engine from /work/shared/container-env/up.sh and its local node:24-bookworm-slim image.
+// Needs a Docker engine with the node:24-bookworm-slim image present locally.
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
 const IMAGE = 'node:24-bookworm-slim'
 const PROJECT = `deploy-test-${process.pid}-${Date.now()}`

@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeResult, type LoadResult } from '../../loadtest/src/result.js'
+import { writeResult, type LoadResult } from '@inference-stack/loadtest'
 import type { Plan } from '../src/planner.js'
 import { result } from './load-result.js'
 

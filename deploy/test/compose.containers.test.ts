@@ -1,21 +1,27 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { once } from 'node:events'
+import { createReadStream } from 'node:fs'
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
+import type { ClassifyResponse } from '@inference-stack/classifier/contract'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { ComposeProject } from './containers/compose-project.js'
 import { curl } from '../../services/kit/test/curl.js'
-import { classifierCpus, docker, IMAGES_DIR, MODELS_SOURCE, requireDocker, requireTestModel, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
+import { IMAGES_DIR, MODELS_SOURCE } from './containers/assets.js'
+import { classifierCpus, docker, requireDocker, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
 import { postImage, type Answer } from './containers/upload.js'
 
-// compose.yaml as a user runs it, with the monitoring profile, plus two overrides: models-init
-// takes the model from ../shared/models instead of the internet, and Prometheus is built from
-// Debian's package instead of pulled (no registry is reachable here).
+// compose.yaml as a user runs it, with the monitoring profile, plus the documented override for
+// models already on the host (compose.models-dir.yaml: no download) and one test override:
+// Prometheus is built from Debian's package instead of pulled (no registry is reachable here).
 const project = new ComposeProject('inference-stack-test', [
-  'compose.yaml', 'deploy/test/containers/compose.models-from-dir.yaml', 'deploy/test/containers/compose.prometheus-from-debian.yaml'
+  'compose.yaml', 'compose.models-dir.yaml', 'deploy/test/containers/compose.prometheus-from-debian.yaml'
 ], {
   COMPOSE_PROFILES: 'monitoring',
   MODEL: TEST_MODEL,
-  MODELS_SOURCE,
+  MODELS_DIR: MODELS_SOURCE,
   FRONTEND_PORT: '0',
   PROMETHEUS_PORT: '0',
   CLASSIFIER_CPUS: classifierCpus(cpus().length),
@@ -23,6 +29,22 @@ const project = new ComposeProject('inference-stack-test', [
 })
 const BACKENDS = ['prime', 'classifier']
 let base = ''
+
+/** A mirror as an air-gapped site runs one: the model files under /models/ of a plain web server on `host`. */
+async function serveModels (host: string): Promise<{ url: string, hits: string[], close: () => Promise<void> }> {
+  const hits: string[] = []
+  const server = createServer((req, res) => {
+    hits.push(req.url ?? '')
+    const path = join(MODELS_SOURCE, basename(req.url ?? ''))
+    stat(path).then((info) => {
+      res.writeHead(200, { 'content-length': info.size })
+      createReadStream(path).pipe(res)
+    }, () => res.writeHead(404).end())
+  })
+  server.listen(0, host)
+  await once(server, 'listening')
+  return { url: `http://${host}:${(server.address() as AddressInfo).port}/models`, hits, close: async () => await new Promise((resolve) => server.close(() => resolve())) }
+}
 
 async function classify (file: string): Promise<Answer> {
   return await postImage(`${base}/api/classify`, file)
@@ -35,7 +57,6 @@ async function classifiesAgain (): Promise<true | undefined> {
 describe('compose.yaml on a real Docker engine', () => {
   beforeAll(async () => {
     await requireDocker()
-    requireTestModel()
     await project.up()
     base = `http://${await project.published('frontend', 8080)}`
   })
@@ -54,7 +75,7 @@ describe('compose.yaml on a real Docker engine', () => {
   it('classifies a real photo end to end through the frontend', async () => {
     const res = await classify('daisy.jpg')
     expect(res.status).toBe(200)
-    const body = res.json as { model: string, predictions: Array<{ label: string, probability: number }> }
+    const body = res.json as ClassifyResponse
     expect(body.model).toBe(TEST_MODEL)
     expect(body.predictions[0]).toMatchObject({ label: 'daisy' })
   })
@@ -66,12 +87,14 @@ describe('compose.yaml on a real Docker engine', () => {
     expect(await res.text()).toMatch(/<html/i)
   })
 
-  it('fetched the model into the volume with a verified checksum and mounts it read-only', async () => {
+  it('checked the model in the host directory against the catalog SHA-256 and mounts that directory read-only', async () => {
     const init = await project.inspect('models-init')
     expect(init.State.ExitCode).toBe(0)
     expect(await project.logs('models-init')).toMatch(new RegExp(`${TEST_MODEL}\\.onnx: present in /models, checksum ok`))
-    const mount = (await project.inspect('classifier')).Mounts.find((m) => m.Destination === '/models')
-    expect(mount).toMatchObject({ Type: 'volume', RW: false })
+    for (const service of ['classifier', 'models-init']) {
+      const mount = (await project.inspect(service)).Mounts.find((m) => m.Destination === '/models')
+      expect(mount, service).toMatchObject({ Type: 'bind', Source: MODELS_SOURCE, RW: false })
+    }
   })
 
   it('takes the README\'s 3.8 MB PNG from curl (Expect: 100-continue) through the published port, raw and with -F', async () => {
@@ -79,7 +102,7 @@ describe('compose.yaml on a real Docker engine', () => {
     for (const args of [['--data-binary', `@${tabby}`, '-H', 'content-type: image/png'], ['-F', `image=@${tabby}`]]) {
       const res = await curl(`${base}/api/classify?topk=1`, ...args)
       expect([res.status, res.continued], args.join(' ')).toEqual([200, true])
-      expect(['tabby cat', 'tiger cat']).toContain(res.json<{ predictions: Array<{ label: string }> }>().predictions[0]?.label)
+      expect(['tabby cat', 'tiger cat']).toContain(res.json<ClassifyResponse>().predictions[0]?.label)
     }
     const dir = await mkdtemp(join(tmpdir(), 'compose-curl-'))
     onTestFinished(() => rm(dir, { recursive: true, force: true }))
@@ -173,6 +196,29 @@ describe('compose.yaml on a real Docker engine', () => {
       (await project.inspect('classifier')).RestartCount > before.RestartCount ? true : undefined)
     await waitFor('the restarted classifier to serve through the frontend', classifiesAgain)
     expect((await project.inspect('frontend')).State.StartedAt).toBe(frontendStarted)
+  })
+
+  it('has models-init (compose.yaml alone) download from MODELS_BASE_URL, a mirror, checked against the catalog SHA-256', async () => {
+    const plain = new ComposeProject('inference-stack-test-mirror', ['compose.yaml'], { MODEL: TEST_MODEL, IMAGE_TAG: TEST_IMAGE_TAG })
+    try {
+      await plain.compose('up', '--no-start', '--no-build', 'models-init')
+      // The mirror is a web server on this host, on the project network's gateway address.
+      const network = await docker.getNetwork(`${plain.name}_public`).inspect() as { IPAM: { Config: Array<{ Gateway?: string }> } }
+      const gateway = network.IPAM.Config.find((c) => c.Gateway !== undefined)?.Gateway
+      if (gateway === undefined) throw new Error(`${plain.name}_public has no gateway address`)
+      const mirror = await serveModels(gateway)
+      try {
+        const out = await plain.compose('run', '--rm', '-T', '--no-deps', '-e', `MODELS_BASE_URL=${mirror.url}`, 'models-init')
+        expect(out).toContain(`${TEST_MODEL}: ${TEST_MODEL}.onnx, 3.7 MB (from ${mirror.url})`)
+        expect(out).toContain(`${TEST_MODEL}.onnx: downloaded to /models/${TEST_MODEL}.onnx, checksum ok`)
+        expect(out).toContain('imagenet-labels.json: downloaded to /models/imagenet-labels.json, checksum ok')
+        expect(mirror.hits).toEqual([`/models/${TEST_MODEL}.onnx`, '/models/imagenet-labels.json'])
+      } finally {
+        await mirror.close()
+      }
+    } finally {
+      await plain.down()
+    }
   })
 
   it('leaves no containers, networks or volumes behind after docker compose down -v', async () => {

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseGpuProfile } from '../src/gpu-profile.js'
 import { containerGpus } from '../src/gpu-check/runtime.js'
-import { docker, IMAGES_DIR, MODELS_SOURCE, requireDocker, requireTestModel, run, TEST_IMAGE_TAG, TEST_MODEL } from './containers/docker.js'
+import { IMAGES_DIR, MODELS_SOURCE } from './containers/assets.js'
+import { docker, requireDocker, run, TEST_IMAGE_TAG, TEST_MODEL } from './containers/docker.js'
 
 const CPU_IMAGE = `inference-stack/classifier:${TEST_IMAGE_TAG}`
 const tsx = (file: string, args: string[]): Promise<string> => run(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(file, import.meta.url)), ...args])
@@ -13,7 +14,6 @@ const tsx = (file: string, args: string[]): Promise<string> => run(process.execP
 let dir: string
 beforeAll(async () => {
   await requireDocker()
-  requireTestModel()
   dir = await mkdtemp(path.join(os.tmpdir(), 'gpu-check-'))
 })
 afterAll(async () => { if (dir !== undefined) await rm(dir, { recursive: true, force: true }) })

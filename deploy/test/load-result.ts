@@ -1,4 +1,4 @@
-import type { LoadResult } from '../../loadtest/src/result.js'
+import type { LoadResult } from '@inference-stack/loadtest'
 
 /** A complete loadtest result, as the planner reads it from loadtest/results/*.json. */
 export function result (scenario: string, via: LoadResult['via'], services: LoadResult['services'], startedAt = '2026-11-22T14:00:00.000Z'): LoadResult {

@@ -7,8 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort, spawnChild, waitForHttp, type Child } from '../../loadtest/src/child.js'
-import { startStack, type Stack } from '../../loadtest/src/stack.js'
+import { freePort, spawnChild, waitForHttp, type Child } from '@inference-stack/kit/child'
+import { startStack, type Stack } from '@inference-stack/loadtest/stack'
 import { sendTraffic } from '../../loadtest/test/traffic.js'
 
 // Debian's prometheus (apt-get install -y prometheus) scraping the real local stack.

@@ -1,6 +1,8 @@
 import { cpus } from 'node:os'
+import type { ClassifyResponse } from '@inference-stack/classifier/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { classifierCpus, docker, MODELS_SOURCE, requireDocker, requireTestModel, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
+import { MODELS_SOURCE } from './containers/assets.js'
+import { classifierCpus, docker, requireDocker, run, TEST_IMAGE_TAG, TEST_MODEL, waitFor } from './containers/docker.js'
 import { freePort, SingleNodeSwarm, SwarmStack } from './containers/swarm-stack.js'
 import { postImage } from './containers/upload.js'
 
@@ -25,7 +27,6 @@ const ASK_EVERY_PRIME = `require('node:dns').promises.lookup('prime', { all: tru
 
 beforeAll(async () => {
   await requireDocker()
-  requireTestModel()
   await run('docker', ['compose', '-f', 'compose.yaml', 'build'], { IMAGE_TAG: TEST_IMAGE_TAG })
   await swarm.join()
 })
@@ -68,7 +69,7 @@ describe('deploy/stack.yaml on a single-node swarm', () => {
 
     const res = await postImage(`${base}/api/classify`, 'goldfish.jpg')
     expect(res.status).toBe(200)
-    const body = res.json as { model: string, predictions: Array<{ label: string }> }
+    const body = res.json as ClassifyResponse
     expect(body.model).toBe(TEST_MODEL)
     expect(body.predictions[0]).toMatchObject({ label: 'goldfish' })
   })

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort, spawnChild, waitForHttp, type Child } from './child.js'
+import { freePort, spawnChild, waitForHttp, type Child } from '@inference-stack/kit/child'
 import { REPO_ROOT } from './paths.js'
 
 /** Debian's packages, not whatever is first on PATH (python3 there may be pyenv's, without Flask). */

@@ -1,5 +1,6 @@
-import { freePort, spawnChild, waitForHttp, type Child } from './child.js'
-import { MODELS_DIR, REPO_ROOT } from './paths.js'
+import { freePort, spawnChild, waitForHttp, type Child } from '@inference-stack/kit/child'
+import { TEST_MODEL, testModelsDir } from '@inference-stack/test-assets'
+import { REPO_ROOT } from './paths.js'
 import { DEFAULT_LOADTEST_MODEL } from './stack.js'
 
 export interface NpmStart { url: string, child: Child, stop: () => Promise<void> }
@@ -7,11 +8,14 @@ export interface NpmStart { url: string, child: Child, stop: () => Promise<void>
 /**
  * `npm start` as a user runs it (build, then prime, classifier and frontend as child processes
  * whose log lines the script prints), on free ports with the small model. Resolves once the
- * frontend's /readyz passes and the classifier has warmed up. Its pid covers the whole tree: the
- * script, its log pipe and the three services.
+ * frontend's /readyz passes and the classifier has warmed up. Its pid is the root of the whole
+ * tree (the script, its log pipe and the three services) and leads a process group: stop() ends it.
  */
 export async function startNpmStart (): Promise<NpmStart> {
-  const [frontend, prime, classifier] = [await freePort(), await freePort(), await freePort()]
+  const [frontend, prime, classifier, metrics] = [await freePort(), await freePort(), await freePort(), await freePort()]
+  const model = process.env.MODEL ?? DEFAULT_LOADTEST_MODEL
+  // The test model comes from MODELS_DIR or is fetched like the tests do; another one is npm start's to find.
+  const modelsDir = model === TEST_MODEL ? await testModelsDir() : process.env.MODELS_DIR
   const child = spawnChild('npm start', 'npm', ['start'], {
     cwd: REPO_ROOT,
     group: true,
@@ -20,8 +24,10 @@ export async function startNpmStart (): Promise<NpmStart> {
       FRONTEND_PORT: String(frontend),
       PRIME_PORT: String(prime),
       CLASSIFIER_PORT: String(classifier),
-      MODELS_DIR,
-      MODEL: process.env.MODEL ?? DEFAULT_LOADTEST_MODEL
+      // The frontend's metrics listener, off its default port (another program may hold 9464).
+      METRICS_PORT: String(metrics),
+      MODEL: model,
+      ...(modelsDir ? { MODELS_DIR: modelsDir } : {})
     }
   })
   const url = `http://127.0.0.1:${frontend}`
@@ -33,5 +39,5 @@ export async function startNpmStart (): Promise<NpmStart> {
     await child.stop()
     throw err
   }
-  return { url, child, stop: child.stop }
+  return { url, child, stop: async () => { await child.stop() } }
 }

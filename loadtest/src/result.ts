@@ -83,7 +83,7 @@ export interface ClassifierRun {
 export interface WriteOptions {
   /** Directory for the JSON file (default loadtest/results). */
   resultsDir: string
-  /** Markdown table the summary row is appended to (default loadtest/results.md). */
+  /** Markdown table the summary row is appended to (default loadtest/results/runs.md). */
   tablePath: string
 }
 

@@ -1,4 +1,4 @@
-import { stopChildrenOnSignal } from './child.js'
+import { stopChildrenOnSignal } from '@inference-stack/kit/child'
 import { parseArgs } from 'node:util'
 import type { LoadResult } from './result.js'
 import { runScenario } from './run-scenario.js'

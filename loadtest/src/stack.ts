@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { freePort, spawnChild, waitForHttp, type Child } from './child.js'
-import { MODELS_DIR, REPO_ROOT } from './paths.js'
+import { freePort, spawnChild, waitForHttp, type Child } from '@inference-stack/kit/child'
+import { TEST_MODEL, testModelsDir } from '@inference-stack/test-assets'
+import { REPO_ROOT } from './paths.js'
 
 export type ServiceName = 'prime' | 'classifier' | 'frontend'
 
 /** The small, fast model keeps load runs and CI smoke runs within a 2-core machine. */
-export const DEFAULT_LOADTEST_MODEL = 'mobilenetv2-12-int8'
+export const DEFAULT_LOADTEST_MODEL = TEST_MODEL
 
 export interface Stack {
   urls: Partial<Record<ServiceName, string>>
@@ -21,11 +22,6 @@ export interface StackOptions {
   services: ServiceName[]
   /** Extra env per service (e.g. classifier batch settings). */
   env?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>
-}
-
-/** Whether a service's sources exist in this checkout. */
-export function serviceExists (name: ServiceName): boolean {
-  return existsSync(join(REPO_ROOT, 'services', name, 'src', 'server.ts'))
 }
 
 /** The frontend serves its page from a build; make one if this checkout has none (esbuild, about a second). */
@@ -88,7 +84,12 @@ export async function startStack (opts: StackOptions): Promise<Stack> {
   try {
     for (const name of order.filter((s) => opts.services.includes(s))) {
       const env: NodeJS.ProcessEnv = { ...opts.env?.[name] }
-      if (name === 'classifier') Object.assign(env, { MODELS_DIR, MODEL: process.env.MODEL ?? DEFAULT_LOADTEST_MODEL, ...opts.env?.classifier })
+      if (name === 'classifier') {
+        const model = process.env.MODEL ?? DEFAULT_LOADTEST_MODEL
+        // The test model comes from MODELS_DIR or is fetched like the tests do; another one is the classifier's to find.
+        const modelsDir = model === TEST_MODEL ? await testModelsDir() : process.env.MODELS_DIR
+        Object.assign(env, { MODEL: model, ...(modelsDir ? { MODELS_DIR: modelsDir } : {}), ...opts.env?.classifier })
+      }
       if (name === 'frontend') {
         ensurePageBuilt()
         // A backend that is not started still gets a URL: the frontend answers 503 for it.

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { IMAGES_DIR } from '../src/paths.js'
+import { testImagesDir } from '@inference-stack/test-assets'
 import type { Stack } from '../src/stack.js'
 
 /** One round of real traffic on every route the metrics tests look at. */
 export async function sendTraffic (stack: Stack): Promise<void> {
   const { prime, classifier, frontend } = stack.urls as Record<'prime' | 'classifier' | 'frontend', string>
-  const photo = await readFile(join(IMAGES_DIR, 'goldfish.jpg'))
+  const photo = await readFile(join(await testImagesDir(), 'goldfish.jpg'))
   const expected: Array<[Promise<Response>, number]> = [
     [fetch(`${prime}/check/97`), 200],
     [fetch(`${prime}/check/${'9'.repeat(40)}`), 200],

@@ -1,20 +1,34 @@
 #!/usr/bin/env node
+import { basename, dirname } from 'node:path'
 import { parseArgs } from 'node:util'
-import { catalog, DEFAULT_CACHE_DIR, DEFAULT_MODEL, formatMB, getEntry } from './catalog.js'
+import { catalog, DEFAULT_CACHE_DIR, DEFAULT_MODEL, formatMB, getEntry, getLabelSource } from './catalog.js'
 import { cachedSha256 } from './checksum.js'
 import { consoleProgress, fetchModel } from './fetch.js'
-import { findFile, searchDirs } from './resolve.js'
+import { generateModel } from './generate.js'
+import { findFile, resolveModel, searchDirs } from './resolve.js'
+import { modelsBaseUrl } from './source.js'
 import { ModelError } from './types.js'
 
 const USAGE = `usage:
-  models fetch [name...] [--all] [--dir <cacheDir>]   download, verify and place models and labels
+  models fetch [name...] [--all] [--dir <cacheDir>]   download, verify and place models and labels (synthetic ones are generated)
+  models check [name...] [--dir <cacheDir>]           verify that they are present; never downloads
   models list [--dir <cacheDir>]                       the catalog, with what is present
-Default model: $MODEL or ${DEFAULT_MODEL}. MODELS_DIR is searched before the cache dir (${DEFAULT_CACHE_DIR}).`
+Default model: $MODEL or ${DEFAULT_MODEL}. MODELS_DIR is searched before the cache dir (${DEFAULT_CACHE_DIR}).
+MODELS_BASE_URL=<url> downloads <url>/<file> (a mirror) instead of the catalog's URL; the SHA-256 is checked alike.`
+
+async function checkCommand (names: string[], dir: string, modelsDir?: string): Promise<void> {
+  for (const name of names.length > 0 ? names : [process.env.MODEL || DEFAULT_MODEL]) {
+    const { path, entry } = await resolveModel(name, { modelsDir, cacheDir: dir })
+    const labels = await findFile(getLabelSource(entry).file, searchDirs({ modelsDir, cacheDir: dir }))
+    for (const found of [path, labels]) if (found) console.log(`${basename(found)}: present in ${dirname(found)}, checksum ok`)
+  }
+}
 
 async function fetchCommand (names: string[], all: boolean, dir: string, modelsDir?: string): Promise<void> {
   const wanted = all
     ? Object.values(catalog).filter((e) => e.synthetic !== true).map((e) => e.name)
-    : names.length > 0 ? names : [process.env.MODEL ?? DEFAULT_MODEL]
+    : names.length > 0 ? names : [process.env.MODEL || DEFAULT_MODEL]
+  const baseUrl = modelsBaseUrl(process.env.MODELS_BASE_URL)
   const controller = new AbortController()
   const onSignal = (): void => controller.abort()
   process.once('SIGINT', onSignal)
@@ -23,11 +37,12 @@ async function fetchCommand (names: string[], all: boolean, dir: string, modelsD
     for (const name of wanted) {
       const entry = getEntry(name)
       if (entry.synthetic === true) {
-        throw new ModelError(`"${name}" is generated, not downloaded: /usr/bin/python3 shared/models/${entry.generator} ${dir}/${entry.file} ` +
-          '(needs apt-get install -y python3-onnx python3-numpy; npm run bench:classifier does it for you)')
+        console.log(`${name}: ${entry.file}, generated here (random weights, no download)`)
+        await generateModel(entry, dir, (l) => console.log(`  ${l}`))
+        continue
       }
-      console.log(`${name}: ${entry.file}, ${formatMB(entry.bytes)}`)
-      await fetchModel(entry, { dir, modelsDir, signal: controller.signal, progress: consoleProgress, log: (l) => console.log(`  ${l}`) })
+      console.log(`${name}: ${entry.file}, ${formatMB(entry.bytes)}${baseUrl === undefined ? '' : ` (from ${baseUrl})`}`)
+      await fetchModel(entry, { dir, modelsDir, baseUrl, signal: controller.signal, progress: consoleProgress, log: (l) => console.log(`  ${l}`) })
     }
   } finally {
     process.off('SIGINT', onSignal)
@@ -62,6 +77,7 @@ async function run (argv: string[]): Promise<number> {
     return values.help ? 0 : 2
   }
   if (command === 'fetch') await fetchCommand(names, values.all, dir, modelsDir)
+  else if (command === 'check') await checkCommand(names, dir, modelsDir)
   else if (command === 'list') await listCommand(dir, modelsDir)
   else {
     console.error(`unknown command "${command}"\n${USAGE}`)

@@ -9,13 +9,16 @@ import { DEFAULT_CACHE_DIR, formatMB, getLabelSource } from './catalog.js'
 import { cachedSha256 } from './checksum.js'
 import { progressReporter, type Progress } from './progress.js'
 import { findFile } from './resolve.js'
-import { ModelError, type Artifact, type DownloadableEntry, type LabelSource } from './types.js'
+import { sourceUrl } from './source.js'
+import { DownloadError, ModelError, type Artifact, type DownloadableEntry, type LabelSource } from './types.js'
 
 export interface FetchOptions {
   /** Where downloads go; default models/cache. */
   dir?: string
   /** Checked first: a valid copy there means nothing to download. */
   modelsDir?: string
+  /** MODELS_BASE_URL (see `modelsBaseUrl`): download `${baseUrl}/${file}` instead of the catalog's URL. */
+  baseUrl?: string
   /** Injected for tests; default the global fetch (follows redirects). */
   fetchImpl?: typeof fetch
   signal?: AbortSignal
@@ -36,24 +39,29 @@ export function consoleProgress (artifact: Artifact, total: number | undefined):
   return progressReporter(artifact.file, total)
 }
 
-function unreachable (url: string, err: unknown): ModelError {
+function unreachable (url: string, artifact: Artifact, opts: FetchOptions, err: unknown): ModelError {
+  if (opts.signal?.aborted) return new ModelError(`download of ${url} aborted`, { cause: err })
   const cause = (err as { cause?: { code?: string, message?: string } }).cause
   const reason = cause?.message ?? cause?.code ?? (err as Error).message
-  return new ModelError(`cannot download ${url}: ${reason}. If this machine has no internet access, copy the file ` +
-    'from elsewhere and set MODELS_DIR to the directory that holds it', { cause: err })
+  const fix = opts.baseUrl === undefined
+    ? `without internet access, set MODELS_BASE_URL to a mirror that serves ${artifact.file}, or put the file in a directory and set MODELS_DIR to it`
+    : `check that MODELS_BASE_URL=${opts.baseUrl} is reachable from here and serves ${artifact.file}`
+  return new DownloadError(url, reason, `cannot download ${url}: ${reason}; ${fix}`, { cause: err })
 }
 
 async function download (artifact: Artifact, dest: string, opts: FetchOptions): Promise<string> {
   const fetchImpl = opts.fetchImpl ?? fetch
+  const url = sourceUrl(artifact, opts.baseUrl)
   let res: Response
   try {
-    res = await fetchImpl(artifact.url, { redirect: 'follow', signal: opts.signal })
+    res = await fetchImpl(url, { redirect: 'follow', signal: opts.signal })
   } catch (err) {
-    throw unreachable(artifact.url, err)
+    throw unreachable(url, artifact, opts, err)
   }
   if (!res.ok || !res.body) {
     await res.body?.cancel()
-    throw new ModelError(`cannot download ${artifact.url}: HTTP ${res.status} ${res.statusText}`.trimEnd())
+    const status = `HTTP ${res.status} ${res.statusText}`.trimEnd()
+    throw new DownloadError(url, status, `cannot download ${url}: ${status}`)
   }
   const length = Number(res.headers.get('content-length')) || undefined
   const progress = opts.progress?.(artifact, length ?? artifact.bytes)
@@ -70,14 +78,14 @@ async function download (artifact: Artifact, dest: string, opts: FetchOptions): 
   try {
     await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), meter, createWriteStream(dest, { flags: 'wx' }))
   } catch (err) {
-    if (opts.signal?.aborted) throw new ModelError(`download of ${artifact.url} aborted`, { cause: err })
-    throw new ModelError(`download of ${artifact.url} failed after ${formatMB(received)} of ${formatMB(artifact.bytes)}: ` +
+    if (opts.signal?.aborted) throw new ModelError(`download of ${url} aborted`, { cause: err })
+    throw new DownloadError(url, (err as Error).message, `download of ${url} failed after ${formatMB(received)} of ${formatMB(artifact.bytes)}: ` +
       `${(err as Error).message}; run the fetch again`, { cause: err })
   }
   progress?.done()
   const sha256 = hash.digest('hex')
   if (received !== artifact.bytes || sha256 !== artifact.sha256) {
-    throw new ModelError(`downloaded ${artifact.url} does not match the catalog: expected ${artifact.bytes} bytes, ` +
+    throw new ModelError(`downloaded ${url} does not match the catalog: expected ${artifact.bytes} bytes, ` +
       `sha256 ${artifact.sha256}; got ${received} bytes, sha256 ${sha256}. The file was discarded`)
   }
   return sha256

@@ -40,13 +40,13 @@ function where (opts: ResolveOptions): string {
 
 function notFound (entry: CatalogEntry, opts: ResolveOptions): ModelError {
   if (entry.synthetic === true) {
-    const out = join(resolve(opts.cacheDir ?? DEFAULT_CACHE_DIR), entry.file)
     return new ModelError(`model "${entry.name}" not found in ${where(opts)}. It is generated, not downloaded: ` +
-      `apt-get install -y python3-onnx python3-numpy && /usr/bin/python3 shared/models/${entry.generator} ${out} ` +
-      `(npm run bench:classifier does this), or set MODELS_DIR to a directory that holds ${entry.file}`)
+      `run npm run models:fetch ${entry.name} (writes it into the cache directory; npm run bench:classifier does this), ` +
+      `or set MODELS_DIR to a directory that holds ${entry.file}`)
   }
-  return new ModelError(`model "${entry.name}" not found in ${where(opts)}. Run: npm run models:fetch ${entry.name} ` +
-    `(downloads ${formatMB(entry.bytes)} from ${entry.url}), or set MODELS_DIR to a directory that holds ${entry.file}`)
+  return new ModelError(`model "${entry.name}" not found in ${where(opts)}. To install it, run npm run models:fetch ${entry.name} ` +
+    `(downloads ${formatMB(entry.bytes)} from ${new URL(entry.url).host}, or from MODELS_BASE_URL when set), ` +
+    `or set MODELS_DIR to a directory that holds ${entry.file} and ${getLabelSource(entry).file}`)
 }
 
 /** Throws a ModelError when the file's SHA-256 is not the expected one. */
@@ -71,7 +71,7 @@ export async function loadLabels (source: LabelSource, opts: ResolveOptions, mod
   try {
     labels = JSON.parse(await readFile(path, 'utf8'))
   } catch (err) {
-    throw new ModelError(`labels file ${path} is not valid JSON: ${(err as Error).message}`)
+    throw new ModelError(`labels file ${path} is not valid JSON: ${(err as Error).message}`, { cause: err })
   }
   if (!Array.isArray(labels) || labels.length !== source.count || !labels.every((l) => typeof l === 'string')) {
     throw new ModelError(`labels file ${path} must be a JSON array of ${source.count} strings`)

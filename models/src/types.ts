@@ -53,7 +53,7 @@ export interface DownloadableEntry extends EntryCommon {
 /** A model generated locally (random weights, benchmarks only): no URL, no checksum. */
 export interface SyntheticEntry extends EntryCommon {
   synthetic: true
-  /** The script in shared/models that writes it. */
+  /** The built-in generator that writes it (`generateModel`, `npm run models:fetch <name>`). */
   generator: string
   url?: undefined
   sha256?: undefined
@@ -77,5 +77,13 @@ export class ModelError extends Error {
   constructor (message: string, options?: ErrorOptions) {
     super(message, options)
     this.name = 'ModelError'
+  }
+}
+
+/** A download that did not complete (unreachable host, HTTP error, cut connection): `reason` says why, briefly. */
+export class DownloadError extends ModelError {
+  constructor (readonly url: string, readonly reason: string, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'DownloadError'
   }
 }

@@ -24,7 +24,8 @@ describe('catalog', () => {
       expect(entry.sha256).toBeUndefined()
     } else {
       expect(entry.sha256).toMatch(/^[0-9a-f]{64}$/)
-      expect(entry.url).toBe(`https://github.com/onnx/models/raw/main/validated/vision/classification/${entry.name.startsWith('resnet') ? 'resnet' : 'mobilenet'}/model/${entry.file}`)
+      // Pinned to the onnx/models commit whose LFS pointers carry these SHA-256s and sizes, not to `main`.
+      expect(entry.url).toBe(`https://github.com/onnx/models/raw/4c46cd00fbdb7cd30b6c1c17ab54f2e1f4f7b177/validated/vision/classification/${entry.name.startsWith('resnet') ? 'resnet' : 'mobilenet'}/model/${entry.file}`)
       expect(entry.bytes).toBeGreaterThan(1_000_000)
     }
   })

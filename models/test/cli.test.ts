@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process'
+import { readdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { SHARED_MODELS, tempDir } from './helpers.js'
+import { tempDir, testModels } from './helpers.js'
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
 
@@ -19,11 +21,12 @@ async function cli (args: string[], env: Record<string, string> = {}): Promise<{
 
 describe('models CLI', () => {
   it('fetch finds a valid model and labels in MODELS_DIR and downloads nothing', async () => {
+    const source = await testModels()
     const dir = await tempDir()
-    const { code, stdout } = await cli(['fetch', 'mobilenetv2-12-int8', '--dir', dir], { MODELS_DIR: SHARED_MODELS })
+    const { code, stdout } = await cli(['fetch', 'mobilenetv2-12-int8', '--dir', dir], { MODELS_DIR: source })
     expect(code).toBe(0)
-    expect(stdout).toContain(`mobilenetv2-12-int8.onnx: present in ${SHARED_MODELS}, checksum ok`)
-    expect(stdout).toContain(`imagenet-labels.json: present in ${SHARED_MODELS}, checksum ok`)
+    expect(stdout).toContain(`mobilenetv2-12-int8.onnx: present in ${source}, checksum ok`)
+    expect(stdout).toContain(`imagenet-labels.json: present in ${source}, checksum ok`)
   })
 
   it('fetch exits 1 naming the known models for an unknown name', async () => {
@@ -32,14 +35,21 @@ describe('models CLI', () => {
     expect(stderr).toMatch(/^error: unknown model "resnet51"; known models: resnet50-v1-12, /)
   })
 
-  it('fetch explains that the synthetic model is generated, not downloaded', async () => {
-    const { code, stderr } = await cli(['fetch', 'synthetic-resnet50', '--dir', await tempDir()])
-    expect(code).toBe(1)
-    expect(stderr).toContain('"synthetic-resnet50" is generated, not downloaded: /usr/bin/python3 shared/models/make-synthetic-resnet50.py')
+  it('fetch generates the synthetic ResNet-50 (ResNet-50 size, no download) and finds it the next time', async () => {
+    const dir = await tempDir()
+    const path = join(dir, 'synthetic-resnet50.onnx')
+    const first = await cli(['fetch', 'synthetic-resnet50', '--dir', dir])
+    expect(first.code).toBe(0)
+    expect(first.stdout).toContain(`synthetic-resnet50.onnx: generated in ${path} (25,530,472 parameters, 102.1 MB)`)
+    expect((await stat(path)).size).toBe(102_132_505)
+    expect(await readdir(dir)).toEqual(['synthetic-resnet50.onnx'])
+    const again = await cli(['fetch', 'synthetic-resnet50', '--dir', dir])
+    expect(again.stdout).toContain(`synthetic-resnet50.onnx: present in ${dir}`)
   })
 
   it('list shows each catalog model as present or missing', async () => {
-    const { code, stdout } = await cli(['list', '--dir', await tempDir()], { MODELS_DIR: SHARED_MODELS })
+    const source = await testModels()
+    const { code, stdout } = await cli(['list', '--dir', await tempDir()], { MODELS_DIR: source })
     expect(code).toBe(0)
     const lines = stdout.trim().split('\n')
     expect(lines[0]).toMatch(/^name\s+precision\s+for\s+size\s+status\s+description$/)

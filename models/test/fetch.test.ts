@@ -97,7 +97,7 @@ describe('fetchFile', () => {
     expect(await readdir(dir)).toEqual([])
   })
 
-  it('says the URL and suggests MODELS_DIR when the server is unreachable', async () => {
+  it('says the URL and suggests MODELS_BASE_URL and MODELS_DIR when the server is unreachable', async () => {
     const dir = await tempDir()
     const closed = createServer()
     closed.listen(0, '127.0.0.1')
@@ -106,7 +106,8 @@ describe('fetchFile', () => {
     await new Promise((resolve) => closed.close(resolve))
     const url = `http://127.0.0.1:${port}/model.onnx`
     await expect(fetchFile({ ...artifact('/x'), url }, { dir })).rejects.toThrow(
-      new RegExp(`^cannot download ${url}: .*ECONNREFUSED.*set MODELS_DIR to the directory that holds it$`))
+      new RegExp(`^cannot download ${url}: .*ECONNREFUSED.*; without internet access, set MODELS_BASE_URL to a mirror that serves model.onnx, ` +
+        'or put the file in a directory and set MODELS_DIR to it$'))
     expect(await readdir(dir)).toEqual([])
   })
 

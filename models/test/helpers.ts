@@ -1,12 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { testModelsDir } from '@inference-stack/test-assets'
 import { onTestFinished } from 'vitest'
 
-/** shared/models: MODELS_DIR, or SHARED_DIR/models, or <repo>/../shared/models. */
-export const SHARED_MODELS = process.env.MODELS_DIR ??
-  (process.env.SHARED_DIR ? join(process.env.SHARED_DIR, 'models') : resolve(fileURLToPath(new URL('../../../shared/models', import.meta.url))))
+/** A directory holding mobilenetv2-12-int8 and its labels: MODELS_DIR, or the cache it is downloaded into. */
+export const testModels = async (): Promise<string> => await testModelsDir()
 
 /** A fresh directory under the OS temp dir, removed when the test ends. */
 export async function tempDir (): Promise<string> {

@@ -1,4 +1,4 @@
-import { nvidiaSmi, parseSmiGpus, SMI_QUERY, type SmiGpu } from '../../../services/classifier/src/provider-check/nvidia-smi.js'
+import { nvidiaSmi, parseSmiGpus, SMI_QUERY, type SmiGpu } from '@inference-stack/classifier/nvidia-smi'
 
 export class GpuCheckError extends Error {
   override name = 'GpuCheckError'
@@ -16,7 +16,7 @@ export async function hostGpus (env: NodeJS.ProcessEnv = process.env): Promise<S
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new GpuCheckError('no NVIDIA GPU on this host: nvidia-smi is not installed (no NVIDIA driver); gpu:check needs a machine with an NVIDIA GPU')
     }
-    throw new GpuCheckError(`no usable NVIDIA GPU on this host: nvidia-smi says "${(err as Error).message}"`)
+    throw new GpuCheckError(`no usable NVIDIA GPU on this host: nvidia-smi says "${(err as Error).message}"`, { cause: err })
   }
   const gpus = parseSmiGpus(out)
   if (gpus.length === 0) throw new GpuCheckError('no NVIDIA GPU on this host: nvidia-smi lists none')

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream'
 import type Docker from 'dockerode'
-import { parseSmiGpus, SMI_QUERY, type SmiGpu } from '../../../services/classifier/src/provider-check/nvidia-smi.js'
+import { parseSmiGpus, SMI_QUERY, type SmiGpu } from '@inference-stack/classifier/nvidia-smi'
 import { GpuCheckError } from './host.js'
 
 /** One GPU for the container, as `docker run --gpus 1` asks for it (compose: driver nvidia, count 1). */

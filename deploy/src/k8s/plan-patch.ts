@@ -1,10 +1,8 @@
 import { stringify } from 'yaml'
 import { SERVICES, type Service } from '../allocate.js'
 import type { Plan } from '../plan-types.js'
+import { CLASSIFIER_SETTINGS, settingsEnv } from '../settings.js'
 import type { JsonObject } from './merge.js'
-
-/** The classifier settings the plan sets, as container env. */
-const CLASSIFIER_ENV = ['EXECUTION_PROVIDER', 'MODEL', 'WORKERS', 'INTRA_OP_THREADS', 'MAX_BATCH_SIZE', 'MAX_QUEUE_DELAY_MS', 'MAX_QUEUE', 'UV_THREADPOOL_SIZE', 'RETRY_AFTER_S'] as const
 
 /** CPU as Kubernetes writes it: 0.75 -> "750m". */
 export const cpuQuantity = (cpus: number): string => `${Math.round(cpus * 1000)}m`
@@ -41,10 +39,11 @@ export function planPatches (plan: Plan): JsonObject[] {
     }
   }
   const c = plan.classifier
+  const env = settingsEnv(c)
   return [
     ...SERVICES.filter((s) => s !== 'classifier').map((s) => deployment(s)),
     deployment('classifier', { initContainers: [{ name: 'models-init', env: [{ name: 'MODEL', value: c.MODEL }] }] },
-      CLASSIFIER_ENV.map((k) => ({ name: k, value: String(c[k]) }))),
+      CLASSIFIER_SETTINGS.map((k) => ({ name: k, value: env[k] }))),
     {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',

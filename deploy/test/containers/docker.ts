@@ -1,19 +1,14 @@
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { TEST_MODEL } from '@inference-stack/test-assets'
 import Docker from 'dockerode'
 
 const execFileAsync = promisify(execFile)
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
-export const SHARED_DIR = process.env.SHARED_DIR ?? resolve(REPO_ROOT, '..', 'shared')
-/** The model files the stack gets here instead of downloading them. */
-export const MODELS_SOURCE = process.env.MODELS_DIR ?? resolve(SHARED_DIR, 'models')
-export const IMAGES_DIR = resolve(SHARED_DIR, 'images')
-/** The model the container tests serve: small, and present in ../shared/models. */
-export const TEST_MODEL = 'mobilenetv2-12-int8'
+/** The model the container tests serve: small and real. */
+export { TEST_MODEL }
 /** Images built by the tests get their own tag, so a user's `latest` stays untouched. */
 export const TEST_IMAGE_TAG = 'containers-test'
 
@@ -36,14 +31,8 @@ export async function requireDocker (): Promise<void> {
     await docker.ping()
   } catch (err) {
     throw new Error(`no Docker engine answers on /var/run/docker.sock (${(err as Error).message}); ` +
-      'start one with ../shared/container-env/up.sh --no-test')
+      'start the Docker daemon (or set DOCKER_HOST) and run the container tests again')
   }
-}
-
-/** Fails early when the model the tests serve is not where the stack will take it from. */
-export function requireTestModel (): void {
-  const file = resolve(MODELS_SOURCE, `${TEST_MODEL}.onnx`)
-  if (!existsSync(file)) throw new Error(`${file} is missing: set MODELS_DIR (or SHARED_DIR) to where the shared models are`)
 }
 
 /** Polls `probe` until it returns a value other than undefined; throws naming `what` after `timeoutMs`. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { extname, join } from 'node:path'
-import { IMAGES_DIR } from './docker.js'
+import { IMAGES_DIR } from './assets.js'
 
 export interface Answer {
   status: number
@@ -12,7 +12,7 @@ export interface Answer {
 const ANSWER_TIMEOUT_MS = 60_000
 
 /**
- * POSTs a photo from ../shared/images as the multipart field `image`, each
+ * POSTs a test photo as the multipart field `image`, each
  * time on a new connection: one request's outcome cannot leak into the next
  * through a reused keep-alive socket.
  */

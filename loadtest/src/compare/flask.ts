@@ -1,4 +1,4 @@
-import { stopChildrenOnSignal } from '../child.js'
+import { stopChildrenOnSignal } from '@inference-stack/kit/child'
 import { startFlaskDev, startGunicorn, type Baseline } from '../baselines.js'
 import { startNpmStart } from '../npm-start.js'
 import type { LoadResult } from '../result.js'

@@ -1,4 +1,4 @@
-import { stopChildrenOnSignal } from '../child.js'
+import { stopChildrenOnSignal } from '@inference-stack/kit/child'
 import { startNginx } from '../baselines.js'
 import { startStack } from '../stack.js'
 import { compareArgs, cpuPerRequest as cpu, printRatios, printResults, ratio, runTargets, writeComparison, type Ratio, type Target } from './common.js'

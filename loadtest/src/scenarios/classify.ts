@@ -3,7 +3,7 @@ import type { Scenario } from './scenario.js'
 
 export const classify: Scenario = {
   name: 'classify',
-  description: 'POST /classify with each shared photo in turn, raw or multipart',
+  description: 'POST /classify with each test photo in turn, raw or multipart',
   backend: 'classifier',
   routes: ['direct', 'frontend'],
   services: (route) => route === 'frontend' ? ['classifier', 'frontend'] : ['classifier'],

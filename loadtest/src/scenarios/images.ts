@@ -1,20 +1,13 @@
-import { readdir, readFile } from 'node:fs/promises'
-import { extname, join } from 'node:path'
-import { IMAGES_DIR } from '../paths.js'
-
-const TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' }
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { contentType, PHOTO_NAMES, testImagesDir } from '@inference-stack/test-assets'
 
 export interface Photo { name: string, type: string, bytes: Buffer }
 
-/** The real photos in the shared images directory, read at run time (never copied into the repo). */
-export async function loadPhotos (dir = IMAGES_DIR): Promise<Photo[]> {
-  const names = (await readdir(dir)).filter((n) => TYPES[extname(n).toLowerCase()] !== undefined).sort()
-  if (names.length === 0) throw new Error(`no photos in ${dir}: set SHARED_DIR to the shared data directory`)
-  return await Promise.all(names.map(async (name) => ({
-    name,
-    type: TYPES[extname(name).toLowerCase()] as string,
-    bytes: await readFile(join(dir, name))
-  })))
+/** The test photos (TEST_IMAGES_DIR, or fetched on first use), read at run time, never copied into the repo. */
+export async function loadPhotos (dir?: string): Promise<Photo[]> {
+  const from = dir ?? await testImagesDir()
+  return await Promise.all(PHOTO_NAMES.map(async (name) => ({ name, type: contentType(name), bytes: await readFile(join(from, name)) })))
 }
 
 /** An upload request body for a photo: raw, or multipart/form-data with the field `image` (what a browser form sends). */

@@ -1,5 +1,3 @@
-import type { Preprocessing } from '@inference-stack/models'
-import { preprocess, type PreprocessLimits } from '../src/lib/preprocess.js'
 import type { ModelSession } from '../src/lib/session.js'
 import { Recorder, until, type Measurement } from './stats.js'
 
@@ -36,13 +34,13 @@ export interface PipelineOptions {
   /** Images being preprocessed at once (sharp runs them in libuv's threadpool). */
   concurrency: number
   seconds: number
-  spec: Preprocessing
-  limits: PreprocessLimits
+  /** Encoded image -> input tensor: the service's preprocess(), or the code it replaced. */
+  prepare: (image: Buffer) => Promise<Float32Array>
 }
 
 /**
- * (b) The ceiling of this pipeline without HTTP: `concurrency` sharp
- * preprocessing jobs always in flight feed fixed-size batches to the session;
+ * (b) The ceiling of this pipeline without HTTP: `concurrency`
+ * preprocessing jobs (sharp) always in flight feed fixed-size batches to the session;
  * preprocessing of the next batch overlaps the current run. Latency runs from
  * the start of an image's preprocessing to its batch's result.
  */
@@ -78,7 +76,7 @@ export async function pipelineLoop (session: ModelSession, photos: Buffer[], opt
       if (state.stop) return
       const start = performance.now()
       try {
-        ready.push({ tensor: await preprocess(photos[next++ % photos.length]!, opts.spec, opts.limits), start })
+        ready.push({ tensor: await opts.prepare(photos[next++ % photos.length]!), start })
       } catch (err) {
         state.failure ??= err
       }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { freePort, spawnChild, waitForHttp, type Child } from '../../../loadtest/src/child.js'
+import { freePort, spawnChild, waitForHttp, type Child } from '@inference-stack/kit/child'
 
 const SOURCE = fileURLToPath(new URL('../src/server.ts', import.meta.url))
 const COMPILED = fileURLToPath(new URL('../dist/server.js', import.meta.url))

@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os'
-import { CommonConfigSchema } from '@inference-stack/kit'
+import { CommonConfigSchema, RetryAfterConfigSchema } from '@inference-stack/kit/contract'
+import { DEFAULT_MODEL } from '@inference-stack/models'
 import { Type, type Static } from 'typebox'
 
 export const DEFAULT_PORT = 8082
-export const DEFAULT_MODEL = 'resnet50-v1-12'
 export const DEFAULT_MAX_BATCH = 8
 export const DEFAULT_QUEUE_DELAY_MS = 5
 export const DEFAULT_MAX_QUEUE = 64
@@ -12,7 +12,6 @@ export const DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024
 /** A KServe v2 infer body: an FP32 image is 1.5-3 MB of JSON, a base64 image a third more than the file. */
 export const DEFAULT_MAX_INFER_BYTES = 32 * 1024 * 1024
 export const DEFAULT_MAX_INPUT_PIXELS = 40_000_000
-export const DEFAULT_RETRY_AFTER_S = 1
 
 const Int = (min: number, max: number, def: number | undefined, description: string) =>
   Type.Integer({ minimum: min, maximum: max, ...(def === undefined ? {} : { default: def }), description })
@@ -24,14 +23,21 @@ export const ClassifierConfigSchema = Type.Object({
   MODEL: Type.String({ default: DEFAULT_MODEL, minLength: 1, description: 'catalog name of the model to serve' }),
   MODELS_DIR: Type.Optional(Type.String({ description: 'directory searched first for the model file and labels' })),
   MODEL_CACHE_DIR: Type.Optional(Type.String({ description: 'directory searched second (default: <repo>/models/cache, where models:fetch writes)' })),
-  EXECUTION_PROVIDER: Type.Union([Type.Literal('auto'), Type.Literal('cuda'), Type.Literal('cpu')], { default: 'auto', description: 'auto tries CUDA, then CPU' }),
+  ON_MISSING_MODEL: Type.Union([Type.Literal('exit'), Type.Literal('unready')], {
+    default: 'exit',
+    description: 'model missing or corrupt: exit 1 saying what to run, or stay up unready, every model route answering 503 CLASSIFIER_NO_MODEL with the fix (npm start does this)'
+  }),
+  EXECUTION_PROVIDER: Type.Union([Type.Literal('auto'), Type.Literal('cuda'), Type.Literal('cpu')], {
+    default: 'auto', description: 'auto: CUDA when an NVIDIA GPU is visible, else the CPU; cuda: CUDA or refuse to start'
+  }),
+  ALLOW_CPU_FALLBACK: Type.Boolean({ default: false, description: 'auto on a host with a visible GPU where CUDA cannot start: serve on the CPU (with a warning) instead of refusing to start' }),
   INTRA_OP_THREADS: Type.Optional(Int(1, 256, undefined, 'onnxruntime threads per worker (default: cores / WORKERS)')),
   WORKERS: Int(1, 64, 1, 'inference worker threads, one session each'),
   MAX_BATCH_SIZE: Int(1, 256, DEFAULT_MAX_BATCH, 'largest batch one run takes'),
   MAX_QUEUE_DELAY_MS: Type.Number({ minimum: 0, maximum: 60_000, default: DEFAULT_QUEUE_DELAY_MS, description: 'longest wait for a batch to fill' }),
   MAX_QUEUE: Int(1, 100_000, DEFAULT_MAX_QUEUE, 'images waiting for a worker; beyond it 503'),
   REQUEST_TIMEOUT_MS: Int(1, 600_000, DEFAULT_TIMEOUT_MS, 'longest an image may wait for its result'),
-  RETRY_AFTER_S: Int(1, 3600, DEFAULT_RETRY_AFTER_S, 'Retry-After of a 503 (queue full, timeout, shutting down); npm run plan sizes it to drain a full queue'),
+  ...RetryAfterConfigSchema,
   MAX_IMAGE_BYTES: Int(1, 1024 * 1024 * 1024, DEFAULT_MAX_IMAGE_BYTES, 'largest accepted upload in bytes'),
   MAX_INFER_BYTES: Int(1, 1024 * 1024 * 1024, DEFAULT_MAX_INFER_BYTES, 'largest KServe v2 infer body in bytes (JSON)'),
   MAX_INPUT_PIXELS: Int(1, 1_000_000_000, DEFAULT_MAX_INPUT_PIXELS, 'largest accepted image in pixels (width x height)')

@@ -1,28 +1,33 @@
 import { beforeAll, describe, expect, it } from 'vitest'
+import type { ClassifyResponse, ErrorBody } from '../src/contract.js'
 import { animatedGif, decompressionBomb, photoVariants, randomBytes, SVG, truncated } from './fixtures.js'
-import { buildApp, classifyRaw, photo, type ClassifyBody, type ErrorReply } from './helpers.js'
+import { buildApp, classifyRaw } from './helpers.js'
+import { photo } from './photos.js'
+import { hostileCases, type HostileCase } from './hostile.js'
 
 describe('POST /classify with unusual or bad input', () => {
   let variants: Awaited<ReturnType<typeof photoVariants>>
   let bomb: Buffer
+  let hostile: HostileCase[]
   beforeAll(async () => {
     variants = await photoVariants('giant-panda.jpg')
     bomb = await decompressionBomb()
+    hostile = await hostileCases()
   })
 
-  it('classifies grayscale, CMYK, alpha, 16-bit and palette PNG, WebP, GIF, TIFF and AVIF versions of a photo', async () => {
+  it('classifies grayscale, CMYK, alpha, 16-bit and palette PNG, WebP, GIF, TIFF, AVIF and EXIF-rotated large JPEG versions of a photo', async () => {
     const app = await buildApp()
     for (const [what, { body, type }] of Object.entries(variants)) {
       const res = await classifyRaw(app, body, type)
       expect(res.statusCode, what).toBe(200)
-      expect(res.json<ClassifyBody>().predictions[0]?.label, what).toBe('giant panda')
+      expect(res.json<ClassifyResponse>().predictions[0]?.label, what).toBe('giant panda')
     }
   })
 
   it('classifies the first frame of an animated GIF', async () => {
     const app = await buildApp()
     const res = await classifyRaw(app, await animatedGif('giant-panda.jpg', 'volcano.jpg'), 'image/gif')
-    expect(res.json<ClassifyBody>().predictions[0]?.label).toBe('giant panda')
+    expect(res.json<ClassifyResponse>().predictions[0]?.label).toBe('giant panda')
   })
 
   const cases: Array<[string, () => Buffer, string, number, string]> = [
@@ -39,22 +44,33 @@ describe('POST /classify with unusual or bad input', () => {
       const app = await buildApp()
       const res = await classifyRaw(app, body(), type)
       expect(res.statusCode).toBe(status)
-      expect(res.json<ErrorReply>().error.code).toBe(code)
-      expect(res.json<ErrorReply>().error.message.length).toBeGreaterThan(10)
+      expect(res.json<ErrorBody>().error.code).toBe(code)
+      expect(res.json<ErrorBody>().error.message.length).toBeGreaterThan(10)
     })
   }
+
+  it('refuses disguised SVG, other formats, polyglots and headers declaring too many pixels or too much decode memory, each with its 4xx', async () => {
+    const app = await buildApp()
+    for (const c of hostile) {
+      const res = await classifyRaw(app, c.body, c.type)
+      expect(res.statusCode, c.name).toBe(c.status)
+      expect(res.json<ErrorBody>().error.code, c.name).toBe(c.code)
+    }
+    // Still serving.
+    expect((await classifyRaw(app, photo('goldfish.jpg'))).statusCode).toBe(200)
+  })
 
   it('rejects uploads over MAX_IMAGE_BYTES with 413, as a raw body and as multipart', async () => {
     const app = await buildApp({ MAX_IMAGE_BYTES: '50000' })
     const raw = await classifyRaw(app, photo('airliner.jpg'))
     expect(raw.statusCode).toBe(413)
-    expect(raw.json<ErrorReply>().error.code).toBe('CLASSIFIER_IMAGE_TOO_LARGE')
+    expect(raw.json<ErrorBody>().error.code).toBe('CLASSIFIER_IMAGE_TOO_LARGE')
     const url = await app.listen({ port: 0, host: '127.0.0.1' })
     const form = new FormData()
     form.append('image', new Blob([new Uint8Array(photo('airliner.jpg'))], { type: 'image/jpeg' }), 'airliner.jpg')
     const res = await fetch(`${url}/classify`, { method: 'POST', body: form })
     expect(res.status).toBe(413)
-    expect(((await res.json()) as ErrorReply).error.code).toBe('CLASSIFIER_IMAGE_TOO_LARGE')
+    expect(((await res.json()) as ErrorBody).error.code).toBe('CLASSIFIER_IMAGE_TOO_LARGE')
     // The small photo still passes.
     expect((await classifyRaw(app, photo('goldfish.jpg'))).statusCode).toBe(200)
   })
@@ -66,7 +82,7 @@ describe('POST /classify with unusual or bad input', () => {
     form.append('photo', new Blob([new Uint8Array(photo('goldfish.jpg'))], { type: 'image/jpeg' }), 'goldfish.jpg')
     const res = await fetch(`${url}/classify`, { method: 'POST', body: form })
     expect(res.status).toBe(400)
-    expect(((await res.json()) as ErrorReply).error.code).toBe('CLASSIFIER_MISSING_IMAGE')
+    expect(((await res.json()) as ErrorBody).error.code).toBe('CLASSIFIER_MISSING_IMAGE')
   })
 
   it('counts refusals by reason in classifier_rejected_requests_total', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { buildApp, classifyRaw, histogramMean, photo, type ClassifyBody, type ErrorReply } from './helpers.js'
+import type { ClassifyResponse, ErrorBody } from '../src/contract.js'
+import { buildApp, classifyRaw, histogramMean } from './helpers.js'
+import { photo } from './photos.js'
 
 describe('dynamic batching through the HTTP API', () => {
   it('forms batches larger than one under 32 concurrent requests', async () => {
@@ -7,7 +9,7 @@ describe('dynamic batching through the HTTP API', () => {
     const image = photo('goldfish.jpg')
     const answers = await Promise.all(Array.from({ length: 32 }, async () => await classifyRaw(app, image)))
     expect(answers.map((a) => a.statusCode)).toEqual(Array(32).fill(200))
-    expect(new Set(answers.map((a) => a.json<ClassifyBody>().predictions[0]?.index))).toEqual(new Set([1]))
+    expect(new Set(answers.map((a) => a.json<ClassifyResponse>().predictions[0]?.index))).toEqual(new Set([1]))
     const { sum, count } = await histogramMean(app, 'classifier_batch_size')
     expect(sum).toBe(32)
     expect(sum / count).toBeGreaterThan(1)
@@ -18,7 +20,7 @@ describe('dynamic batching through the HTTP API', () => {
     const app = await buildApp({ WORKERS: '2', MAX_BATCH_SIZE: '4', MAX_QUEUE_DELAY_MS: '20' })
     expect((await app.inject('/info')).json()).toMatchObject({ workers: 2, intraOpThreads: expect.any(Number) })
     const files = ['goldfish.jpg', 'daisy.jpg', 'volcano.jpg', 'airliner.jpg']
-    const answers = await Promise.all([...files, ...files, ...files].map(async (file) => (await classifyRaw(app, photo(file))).json<ClassifyBody>().predictions[0]?.label))
+    const answers = await Promise.all([...files, ...files, ...files].map(async (file) => (await classifyRaw(app, photo(file))).json<ClassifyResponse>().predictions[0]?.label))
     expect(answers).toEqual([...Array(3)].flatMap(() => ['goldfish', 'daisy', 'volcano', 'airliner']))
   })
 
@@ -31,7 +33,7 @@ describe('dynamic batching through the HTTP API', () => {
     const refused = await classifyRaw(app, image)
     expect(refused.statusCode).toBe(503)
     expect(refused.headers['retry-after']).toBe('1')
-    expect(refused.json<ErrorReply>().error.code).toBe('CLASSIFIER_QUEUE_FULL')
+    expect(refused.json<ErrorBody>().error.code).toBe('CLASSIFIER_QUEUE_FULL')
     expect((await Promise.all(queued)).map((r) => r.statusCode)).toEqual([200, 200, 200])
     expect((await app.inject('/metrics')).body).toMatch(/classifier_rejected_requests_total\{reason="queue_full"[^}]*\} 1/)
   })
@@ -42,7 +44,7 @@ describe('dynamic batching through the HTTP API', () => {
     const res = await classifyRaw(app, photo('goldfish.jpg'))
     expect(res.statusCode).toBe(503)
     expect(res.headers['retry-after']).toBe('7')
-    expect(res.json<ErrorReply>().error.code).toBe('CLASSIFIER_TIMEOUT')
+    expect(res.json<ErrorBody>().error.code).toBe('CLASSIFIER_TIMEOUT')
     expect(app.classifier.batcher.depth).toBe(0)
     expect(await histogramMean(app, 'classifier_batch_size')).toEqual(before)
   })
@@ -79,7 +81,7 @@ describe('shutdown', () => {
     const image = new Uint8Array(photo('siamese-cat.jpg'))
     const pending = Array.from({ length: 6 }, async () => {
       const res = await fetch(`${url}/classify`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: image })
-      return { status: res.status, body: await res.json() as ClassifyBody }
+      return { status: res.status, body: await res.json() as ClassifyResponse }
     })
     while (app.classifier.batcher.depth < 6) await new Promise((resolve) => setTimeout(resolve, 5))
     await app.close()

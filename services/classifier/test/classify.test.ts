@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { buildApp, classifyRaw, EXPECTED, photo, type ClassifyBody } from './helpers.js'
+import type { ClassifyResponse } from '../src/contract.js'
+import { buildApp, classifyRaw } from './helpers.js'
+import { EXPECTED, photo } from './photos.js'
 
 const CONTENT_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.png': 'image/png' }
 
 describe('POST /classify', () => {
-  it('classifies every shared photo with its expected class at top-1', async () => {
+  it('classifies every test photo with its expected class at top-1', async () => {
     const app = await buildApp()
     for (const [file, expected] of Object.entries(EXPECTED)) {
       const res = await classifyRaw(app, photo(file), CONTENT_TYPES[file.slice(file.lastIndexOf('.'))])
       expect(res.statusCode, file).toBe(200)
-      const body = res.json<ClassifyBody>()
+      const body = res.json<ClassifyResponse>()
       const accept = expected.accept ?? [expected.index]
       expect(accept, `${file}: got ${body.predictions[0]?.label}`).toContain(body.predictions[0]?.index)
     }
@@ -17,7 +19,7 @@ describe('POST /classify', () => {
 
   it('answers with the model, five predictions in descending probability and the timings', async () => {
     const app = await buildApp()
-    const body = (await classifyRaw(app, photo('goldfish.jpg'))).json<ClassifyBody>()
+    const body = (await classifyRaw(app, photo('goldfish.jpg'))).json<ClassifyResponse>()
     expect(body.model).toBe('mobilenetv2-12-int8')
     expect(body.predictions).toHaveLength(5)
     expect(body.predictions[0]).toMatchObject({ index: 1, label: 'goldfish' })
@@ -30,7 +32,7 @@ describe('POST /classify', () => {
   it('returns topk predictions when asked and refuses topk outside 1-20', async () => {
     const app = await buildApp()
     const two = await classifyRaw(app, photo('goldfish.jpg'), 'image/jpeg', '?topk=2')
-    expect(two.json<ClassifyBody>().predictions).toHaveLength(2)
+    expect(two.json<ClassifyResponse>().predictions).toHaveLength(2)
     for (const topk of ['0', '21', 'many']) {
       const res = await classifyRaw(app, photo('goldfish.jpg'), 'image/jpeg', `?topk=${topk}`)
       expect(res.statusCode).toBe(400)
@@ -45,7 +47,7 @@ describe('POST /classify', () => {
     form.append('image', new Blob([new Uint8Array(photo('daisy.jpg'))], { type: 'image/jpeg' }), 'daisy.jpg')
     const res = await fetch(`${url}/classify?topk=3`, { method: 'POST', body: form })
     expect(res.status).toBe(200)
-    const body = await res.json() as ClassifyBody
+    const body = await res.json() as ClassifyResponse
     expect(body.predictions).toHaveLength(3)
     expect(body.predictions[0]?.label).toBe('daisy')
   })
@@ -53,18 +55,18 @@ describe('POST /classify', () => {
   it('accepts an application/octet-stream body', async () => {
     const app = await buildApp()
     const res = await classifyRaw(app, photo('volcano.jpg'), 'application/octet-stream')
-    expect(res.json<ClassifyBody>().predictions[0]?.label).toBe('volcano')
+    expect(res.json<ClassifyResponse>().predictions[0]?.label).toBe('volcano')
   })
 
   it('answers the same concurrently as sequentially', async () => {
     const app = await buildApp({ MAX_QUEUE_DELAY_MS: '20' })
     const files = Object.keys(EXPECTED)
     const sequential: unknown[] = []
-    for (const file of files) sequential.push((await classifyRaw(app, photo(file), 'application/octet-stream')).json<ClassifyBody>().predictions)
-    const concurrent = await Promise.all(files.map(async (file) => (await classifyRaw(app, photo(file), 'application/octet-stream')).json<ClassifyBody>().predictions))
+    for (const file of files) sequential.push((await classifyRaw(app, photo(file), 'application/octet-stream')).json<ClassifyResponse>().predictions)
+    const concurrent = await Promise.all(files.map(async (file) => (await classifyRaw(app, photo(file), 'application/octet-stream')).json<ClassifyResponse>().predictions))
     // Batch composition may change float summation order in onnxruntime: compare classes exactly, probabilities closely.
     concurrent.forEach((predictions, i) => {
-      const seq = sequential[i] as ClassifyBody['predictions']
+      const seq = sequential[i] as ClassifyResponse['predictions']
       expect(predictions.map((p) => p.index)).toEqual(seq.map((p) => p.index))
       predictions.forEach((p, j) => expect(p.probability).toBeCloseTo(seq[j]!.probability, 5))
     })

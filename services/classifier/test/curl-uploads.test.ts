@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MULTIPART_ALLOWANCE_BYTES } from '@inference-stack/kit'
 import { curl } from '../../kit/test/curl.js'
 import classifierApp from '../src/app.js'
-import { DEFAULT_MAX_IMAGE_BYTES } from '../src/config.js'
-import { EXPECTED, IMAGES_DIR, testConfig, type ClassifyBody } from './helpers.js'
+import { DEFAULT_MAX_IMAGE_BYTES, type ClassifyResponse } from '../src/contract.js'
+import { testConfig } from './helpers.js'
+import { EXPECTED, IMAGES_DIR } from './photos.js'
 import { nearLimitPng } from './near-limit.js'
 
 const TABBY = join(IMAGES_DIR, 'tabby-cat.png')
 const GOLDFISH = join(IMAGES_DIR, 'goldfish.jpg')
-const tabbyOk = (body: ClassifyBody) => (EXPECTED['tabby-cat.png']?.accept ?? []).includes(body.predictions[0]?.index ?? -1)
+const tabbyOk = (body: ClassifyResponse) => (EXPECTED['tabby-cat.png']?.accept ?? []).includes(body.predictions[0]?.index ?? -1)
 
 describe('the classifier with the curl binary (Expect: 100-continue above 1 MB)', () => {
   let app: FastifyInstance
@@ -57,14 +58,14 @@ describe('the classifier with the curl binary (Expect: 100-continue above 1 MB)'
     expect([chunked.status, chunked.continued]).toEqual([200, true])
     const small = await curl(`${url}/classify`, '--data-binary', `@${GOLDFISH}`, '-H', 'content-type: image/jpeg')
     expect([small.status, small.continued]).toEqual([200, false])
-    expect(small.json<ClassifyBody>().predictions[0]?.label).toBe('goldfish')
+    expect(small.json<ClassifyResponse>().predictions[0]?.label).toBe('goldfish')
   })
 
   it('takes an image just under MAX_IMAGE_BYTES raw and as multipart', async () => {
     for (const args of [['--data-binary', `@${file('near-limit.png')}`, '-H', 'content-type: image/png'], ['-F', `image=@${file('near-limit.png')}`]]) {
       const res = await curl(`${url}/classify`, ...args)
       expect([res.status, res.continued], args.join(' ')).toEqual([200, true])
-      expect(res.json<ClassifyBody>().predictions).toHaveLength(5)
+      expect(res.json<ClassifyResponse>().predictions).toHaveLength(5)
     }
   })
 

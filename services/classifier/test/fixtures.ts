@@ -1,5 +1,5 @@
 import sharp, { type Sharp } from 'sharp'
-import { photo } from './helpers.js'
+import { photo } from './photos.js'
 
 /** Variants of one real photo in every format and pixel layout the classifier must take. */
 export async function photoVariants (name: string): Promise<Record<string, { body: Buffer, type: string }>> {
@@ -14,7 +14,9 @@ export async function photoVariants (name: string): Promise<Record<string, { bod
     WebP: { body: await img().webp().toBuffer(), type: 'image/webp' },
     GIF: { body: await img().gif().toBuffer(), type: 'image/gif' },
     TIFF: { body: await img().tiff().toBuffer(), type: 'image/tiff' },
-    AVIF: { body: await img().avif({ quality: 70 }).toBuffer(), type: 'image/avif' }
+    AVIF: { body: await img().avif({ quality: 70 }).toBuffer(), type: 'image/avif' },
+    // Large enough for shrink-on-load, stored sideways as phones do.
+    'EXIF-rotated 4000-wide JPEG': { body: await img().resize({ width: 4000 }).rotate(270).withMetadata({ orientation: 6 }).jpeg().toBuffer(), type: 'image/jpeg' }
   }
 }
 

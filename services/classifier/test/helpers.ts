@@ -1,24 +1,9 @@
-import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { loadConfig } from '@inference-stack/kit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { onTestFinished } from 'vitest'
 import app from '../src/app.js'
-import { ClassifierConfigSchema, type ClassifierConfig } from '../src/config.js'
-
-/** ../shared next to the repository, or SHARED_DIR. Read at run time, never copied. */
-export const SHARED_DIR = process.env.SHARED_DIR ?? resolve(fileURLToPath(new URL('../../../..', import.meta.url)), 'shared')
-export const MODELS_DIR = process.env.MODELS_DIR ?? join(SHARED_DIR, 'models')
-export const IMAGES_DIR = join(SHARED_DIR, 'images')
-export const TEST_MODEL = 'mobilenetv2-12-int8'
-
-export interface Expected { index: number, label: string, accept?: number[] }
-export const EXPECTED = JSON.parse(readFileSync(join(IMAGES_DIR, 'EXPECTED.json'), 'utf8')) as Record<string, Expected>
-
-export function photo (name: string): Buffer {
-  return readFileSync(join(IMAGES_DIR, name))
-}
+import { ClassifierConfigSchema, type ClassifierConfig } from '../src/contract.js'
+import { MODELS_DIR, TEST_MODEL } from './model.js'
 
 export function testConfig (env: Record<string, string> = {}): ClassifierConfig {
   return loadConfig(ClassifierConfigSchema, { MODELS_DIR, MODEL: TEST_MODEL, EXECUTION_PROVIDER: 'cpu', LOG_LEVEL: 'silent', ...env })
@@ -33,13 +18,6 @@ export async function buildApp (env: Record<string, string> = {}): Promise<Fasti
   onTestFinished(async () => { await server.close() })
   return server
 }
-
-export interface ClassifyBody {
-  model: string
-  predictions: Array<{ index: number, label: string, probability: number }>
-  timings_ms: Record<string, number>
-}
-export interface ErrorReply { error: { code: string, message: string } }
 
 /** POSTs raw image bytes to /classify. */
 export async function classifyRaw (server: FastifyInstance, body: Buffer, contentType = 'image/jpeg', query = '') {

@@ -1,9 +1,10 @@
 import { getEntry } from '@inference-stack/models'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
+import { preprocessReference } from '../bench/reference.js'
 import { ImageError, preprocess, resizedSize } from '../src/lib/preprocess.js'
 import { decompressionBomb, exifRotated, SVG } from './fixtures.js'
-import { photo } from './helpers.js'
+import { photo } from './photos.js'
 import { greyLevels, plainJsTensor } from './reference-resize.js'
 
 const spec = getEntry('mobilenetv2-12-int8').preprocessing
@@ -92,6 +93,37 @@ describe('preprocess', () => {
     // JPEG re-encoding differs slightly; a sideways image differs a lot.
     expect(meanAbsDiff(oriented, upright)).toBeLessThan(0.05)
     expect(meanAbsDiff(ignored, upright)).toBeGreaterThan(0.3)
+  })
+
+  it('decodes an EXIF-rotated 19 MP JPEG at 1/8 scale (shrink-on-load), within a grey level on average of decoding every pixel', async () => {
+    // What phones send: pixels stored sideways, orientation 6 to turn them upright.
+    const phone = await sharp(photo('domestic-cat-5360x3560.jpg')).rotate(270).withMetadata({ orientation: 6 }).jpeg({ quality: 92 }).toBuffer()
+    const tensor = await preprocess(phone, spec, limits)
+    const everyPixel = await preprocessReference(phone, spec, limits)
+    // Measured: 0.46 grey levels on average, 11.7 at most (libjpeg's DCT scaling is no bilinear filter).
+    expect(meanAbsDiff(tensor, everyPixel)).toBeLessThan(greyLevels(1))
+    expect(maxAbsDiff(tensor, everyPixel)).toBeLessThan(greyLevels(16))
+  })
+
+  it('gives a photo stored sideways with EXIF orientation 6 the tensor of the upright photo (cropped here, not in libvips)', async () => {
+    const big = await sharp(photo('tabby-cat.png')).resize({ width: 2000 }).toBuffer()
+    const upright = await preprocess(await sharp(big).png().toBuffer(), spec, limits)
+    const sideways = await preprocess(await sharp(big).rotate(270).withMetadata({ orientation: 6 }).png().toBuffer(), spec, limits)
+    // Rotating after the resize instead of before changes the resize's rounding only (measured: at most 1 level, 0.16 on average).
+    expect(maxAbsDiff(sideways, upright)).toBeLessThan(greyLevels(1.5))
+    expect(meanAbsDiff(sideways, upright)).toBeLessThan(greyLevels(0.25))
+  })
+
+  it('skips an embedded sRGB profile only because converting it changes nothing: the tensor equals the converted one', async () => {
+    // daisy.jpg carries the common 3,144-byte "sRGB IEC61966-2.1" profile.
+    expect((await sharp(photo('daisy.jpg')).metadata()).icc?.length).toBe(3144)
+    expect(maxAbsDiff(await preprocess(photo('daisy.jpg'), spec, limits), await preprocessReference(photo('daisy.jpg'), spec, limits))).toBeLessThan(greyLevels(1.01))
+  })
+
+  it('converts a CMYK JPEG through the cached table within 2.5 grey levels on average of libvips converting every pixel first', async () => {
+    const tensor = await preprocess(photo('zebra-cmyk.jpg'), spec, limits)
+    // Measured 1.95: the table itself is within 0.18 of libvips; the rest is resizing before converting (CMYK -> RGB is not linear).
+    expect(meanAbsDiff(tensor, await preprocessReference(photo('zebra-cmyk.jpg'), spec, limits))).toBeLessThan(greyLevels(2.5))
   })
 
   it('flattens transparent pixels onto white', async () => {

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { agree } from '../src/provider-check/agreement.js'
 import { parseSmiGpus } from '../src/provider-check/nvidia-smi.js'
-import { IMAGES_DIR, MODELS_DIR, TEST_MODEL } from './helpers.js'
+import { MODELS_DIR, TEST_MODEL } from './model.js'
+import { IMAGES_DIR } from './photos.js'
 
 const CLI = fileURLToPath(new URL('../src/provider-check/cli.ts', import.meta.url))
 

@@ -5,8 +5,10 @@ import Fastify from 'fastify'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { curl } from '../../kit/test/curl.js'
 import classifierApp from '../src/app.js'
-import { INLINE_DECODE_BYTES, InferBodyParser } from '../src/lib/v2-body.js'
-import { buildApp, photo, testConfig, type ErrorReply } from './helpers.js'
+import type { ErrorBody } from '../src/contract.js'
+import { INLINE_DECODE_BYTES, InferBodyParser } from '../src/http/v2-body.js'
+import { buildApp, testConfig } from './helpers.js'
+import { photo } from './photos.js'
 
 const MODEL = 'mobilenetv2-12-int8'
 const INFER = `/v2/models/${MODEL}/infer`
@@ -45,7 +47,7 @@ describe('request bodies the classifier refuses', () => {
     for (const [what, type, payload] of cases) {
       const res = await app.inject({ method: 'POST', url: '/classify', headers: { 'content-type': type }, payload })
       expect(res.statusCode, what).toBe(400)
-      expect(res.json<ErrorReply>().error.code, what).toBe('CLASSIFIER_BAD_MULTIPART')
+      expect(res.json<ErrorBody>().error.code, what).toBe('CLASSIFIER_BAD_MULTIPART')
     }
     const good = await app.inject({ method: 'POST', url: '/classify', headers: { 'content-type': 'multipart/form-data; boundary=XYZ' }, payload: multipart('XYZ', GOLDFISH) })
     expect(good.statusCode).toBe(200)
@@ -55,7 +57,7 @@ describe('request bodies the classifier refuses', () => {
     const app = await buildApp({ MAX_IMAGE_BYTES: String(GOLDFISH.length - 1) })
     const res = await app.inject({ method: 'POST', url: '/classify', headers: { 'content-type': 'multipart/form-data; boundary=XYZ' }, payload: multipart('XYZ', GOLDFISH) })
     expect(res.statusCode).toBe(413)
-    expect(res.json<ErrorReply>().error.code).toBe('CLASSIFIER_IMAGE_TOO_LARGE')
+    expect(res.json<ErrorBody>().error.code).toBe('CLASSIFIER_IMAGE_TOO_LARGE')
   })
 
   it('answers chunked bodies over their limit with 413 JSON: a multipart upload and a v2 infer body (curl)', async () => {
@@ -68,7 +70,7 @@ describe('request bodies the classifier refuses', () => {
 
     const form = await curl(`${url}/classify`, '-F', `image=@${join(dir, 'goldfish.jpg')}`, ...chunked)
     expect(form.status).toBe(413)
-    expect(form.json<ErrorReply>().error.code).toBe('CLASSIFIER_IMAGE_TOO_LARGE')
+    expect(form.json<ErrorBody>().error.code).toBe('CLASSIFIER_IMAGE_TOO_LARGE')
 
     const infer = await curl(`${url}${INFER}`, '--data-binary', `@${join(dir, 'infer.json')}`, '-H', 'content-type: application/json', ...chunked)
     expect(infer.status).toBe(413)
@@ -95,7 +97,7 @@ describe('request bodies the classifier refuses', () => {
   })
 
   it('decodes a large v2 body in a worker thread: the event loop keeps turning meanwhile', async () => {
-    const parser = new InferBodyParser(64 * 1024 * 1024, 1)
+    const parser = new InferBodyParser(64 * 1024 * 1024)
     onTestFinished(() => parser.close())
     const values = Array.from({ length: 3 * 224 * 224 }, (_, i) => (i % 1000) / 997)
     const body = Buffer.from(JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [8, 3, 224, 224], data: Array(8).fill(values) }] }))

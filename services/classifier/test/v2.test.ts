@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { getEntry } from '@inference-stack/models'
 import { preprocess } from '../src/lib/preprocess.js'
-import { buildApp, photo } from './helpers.js'
+import { buildApp } from './helpers.js'
+import { photo } from './photos.js'
 
 const MODEL = 'mobilenetv2-12-int8'
 const spec = getEntry(MODEL).preprocessing

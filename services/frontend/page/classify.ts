@@ -1,16 +1,8 @@
-import { requestJson, type ApiError } from './api.js'
-import { capitalize, el, errorLine, formatBytes, formatMs, launch, show } from './dom.js'
-
-/** The classifier's answer (`POST /classify`). */
-interface ClassifyAnswer {
-  model: string
-  predictions: Array<{ index: number, label: string, probability: number }>
-  timings_ms: { decode: number, queue: number, inference: number, total: number }
-}
-
-/** The frontend's and the classifier's default body limit; /api/classifier/info tells the real one. */
-let maxUploadBytes = 20 * 1024 * 1024
-const TOP_K = 5
+import { requestJson } from './api.js'
+import { describeFailure, renderAnswer, type ClassifyAnswer } from './answer.js'
+import { TOP_K, uploadSettings } from './classifier-status.js'
+import { el, errorLine, formatBytes, launch, show } from './dom.js'
+import { prepareUpload } from './resize.js'
 
 export interface ClassifyElements { zone: HTMLElement, input: HTMLInputElement, preview: HTMLImageElement, out: HTMLElement }
 
@@ -31,7 +23,7 @@ export function setupClassify ({ zone, input, preview, out }: ClassifyElements):
     event.preventDefault()
     zone.classList.remove('dragging')
     const file = event.dataTransfer?.files[0]
-    if (file) launch(classify(file), out)
+    if (file && !input.disabled) launch(classify(file), out)
   })
 
   function refuse (title: string, detail: string): void {
@@ -42,6 +34,7 @@ export function setupClassify ({ zone, input, preview, out }: ClassifyElements):
   }
 
   async function classify (file: File): Promise<void> {
+    const { maxUploadBytes } = uploadSettings
     if (file.type !== '' && !file.type.startsWith('image/')) {
       refuse(`“${file.name}” is not an image:`, `its type is ${file.type}; choose a JPEG, PNG, WebP, GIF, TIFF or AVIF file`)
       return
@@ -60,8 +53,10 @@ export function setupClassify ({ zone, input, preview, out }: ClassifyElements):
     const ticket = ++latest
     zone.setAttribute('aria-busy', 'true')
     show(out, el('p', 'pending', `Classifying ${file.name} (${formatBytes(file.size)})…`))
+    const upload = await prepareUpload(file, uploadSettings.resize)
+    if (ticket !== latest) return
     const form = new FormData()
-    form.append('image', file, file.name)
+    form.append('image', upload.body, upload.name)
     const started = performance.now()
     const result = await requestJson<ClassifyAnswer>(`/api/classify?topk=${TOP_K}`, { method: 'POST', body: form })
     const roundTrip = performance.now() - started
@@ -72,65 +67,6 @@ export function setupClassify ({ zone, input, preview, out }: ClassifyElements):
       show(out, errorLine(...describeFailure(result.error)))
       return
     }
-    show(out, ...renderAnswer(result.body, roundTrip))
+    show(out, ...renderAnswer(result.body, roundTrip, upload))
   }
-}
-
-function renderAnswer (answer: ClassifyAnswer, roundTrip: number): HTMLElement[] {
-  const [best] = answer.predictions
-  const list = el('ol', 'predictions')
-  for (const p of answer.predictions) {
-    const pct = p.probability < 0.0005 ? '<0.1%' : `${(p.probability * 100).toFixed(1)}%`
-    const fill = el('span', 'bar-fill')
-    fill.style.width = `${Math.max(0.5, p.probability * 100)}%`
-    list.append(el('li', undefined,
-      el('span', 'label', capitalize(p.label)),
-      el('span', 'pct', pct),
-      el('span', 'bar', fill)))
-  }
-  const t = answer.timings_ms
-  const facts = `${answer.model} · server ${formatMs(t.total)} (decode ${formatMs(t.decode)}, queue ${formatMs(t.queue)}, ` +
-    `inference ${formatMs(t.inference)}) · round trip ${formatMs(roundTrip)}`
-  return [
-    el('p', 'answer answer-info', best ? el('span', undefined, 'Most likely: ', el('strong', undefined, capitalize(best.label))) : 'No prediction'),
-    list,
-    el('p', 'facts', facts)
-  ]
-}
-
-function describeFailure (error: ApiError): [string, string] {
-  switch (error.status) {
-    case 0: return ['The server could not be reached:', error.message]
-    case 400: return ['The image could not be read:', error.message]
-    case 413: return ['The image is too large:', error.message]
-    case 415: return ['This file type is not supported:', error.message]
-    case 503: return [error.code === 'FRONTEND_UPSTREAM_UNAVAILABLE'
-      ? 'Image classification is unavailable:'
-      : 'The classifier is busy:', `${error.message}${error.retryAfter ? `; try again in ${error.retryAfter} s` : ''}`]
-    case 504: return ['The classifier took too long:', error.message]
-    default: return ['Classification failed:', error.message]
-  }
-}
-
-/** The parts of the classifier's `GET /info` the page shows. */
-interface ClassifierInfo { model?: string, executionProvider?: string, limits?: { maxImageBytes?: number } }
-
-/** Shows which model serves the image section, or why it is unavailable. */
-export async function showClassifierStatus (out: HTMLElement): Promise<void> {
-  const result = await requestJson<ClassifierInfo>('/api/classifier/info')
-  if (!result.ok) {
-    out.textContent = result.error.code === 'FRONTEND_UPSTREAM_UNAVAILABLE'
-      ? 'The classifier service is not running, so image classification is unavailable for now.'
-      : `The classifier is not ready: ${result.error.message}.`
-    out.classList.add('status-warn')
-    return
-  }
-  const { model, executionProvider, limits } = result.body
-  if (typeof limits?.maxImageBytes === 'number') {
-    maxUploadBytes = limits.maxImageBytes
-    const shown = document.getElementById('upload-limit')
-    if (shown) shown.textContent = formatBytes(maxUploadBytes)
-  }
-  out.textContent = `Top-${TOP_K} ImageNet labels from ${model ?? 'the model'}` +
-    `${executionProvider ? ` on ${executionProvider.toUpperCase()}` : ''}.`
 }

@@ -1,15 +1,6 @@
+import type { CheckResult as PrimeAnswer } from '@inference-stack/prime/contract'
 import { requestJson } from './api.js'
 import { el, errorLine, formatMs, launch, show } from './dom.js'
-
-/** The prime service's answer (`GET /check/:number`); optional fields are shown when present. */
-interface PrimeAnswer {
-  number: string
-  is_prime: boolean
-  factor?: string | null
-  method?: string
-  digits?: number
-  elapsed_ms?: number
-}
 
 const SHORT_DIGITS = 60
 const METHODS: Record<string, string> = {

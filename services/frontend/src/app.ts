@@ -1,6 +1,7 @@
-import { drain, expectContinue, health, installErrorHandling } from '@inference-stack/kit'
+import { service } from '@inference-stack/kit'
 import type { FastifyInstance } from 'fastify'
-import type { FrontendConfig } from './config.js'
+import fp from 'fastify-plugin'
+import { FRONTEND_ERRORS, UNAVAILABLE_RETRY_AFTER_S, type FrontendConfig } from './contract.js'
 import { healthProbe } from './lib/probe.js'
 import type { Upstream } from './lib/upstream.js'
 import { docs } from './plugins/docs.js'
@@ -21,24 +22,29 @@ export interface AppOptions {
  * The frontend, the one public port: the page, the public API routes forwarded to prime and the
  * classifier, one OpenAPI document at /docs, health. Metrics are on METRICS_PORT.
  */
-export default async function app (app: FastifyInstance, { config, metricsListener = false }: AppOptions) {
+export default fp(async function frontendApp (app: FastifyInstance, { config, metricsListener = false }: AppOptions) {
   const prime: Upstream = { name: 'prime', url: config.PRIME_URL, timeoutMs: config.PRIME_TIMEOUT_MS }
   const classifier: Upstream = { name: 'classifier', url: config.CLASSIFIER_URL, timeoutMs: config.CLASSIFIER_TIMEOUT_MS }
 
-  await app.register(drain)
-  await app.register(expectContinue, { tooLargeCode: 'FRONTEND_BODY_TOO_LARGE' })
+  // First: its onRequest hook puts the security headers on every answer, /healthz's included.
   await app.register(security)
+  await app.register(service, {
+    name: 'frontend',
+    errors: FRONTEND_ERRORS,
+    retryAfterS: UNAVAILABLE_RETRY_AFTER_S,
+    metrics: { route: false },
+    health: {
+      checks: {
+        prime: healthProbe(prime, config.PROBE_TIMEOUT_MS),
+        classifier: healthProbe(classifier, config.PROBE_TIMEOUT_MS)
+      }
+    },
+    // The merged document of the public routes is the docs plugin's.
+    openapi: false
+  })
   await app.register(frontendMetrics)
   await app.register(rateLimiting, { max: config.RATE_LIMIT_MAX, timeWindowMs: config.RATE_LIMIT_WINDOW_MS })
   if (metricsListener) await app.register(metricsPort, { host: config.HOST, port: config.METRICS_PORT })
-  installErrorHandling(app, 'FRONTEND')
-
-  await app.register(health, {
-    checks: {
-      prime: healthProbe(prime, config.PROBE_TIMEOUT_MS),
-      classifier: healthProbe(classifier, config.PROBE_TIMEOUT_MS)
-    }
-  })
   await app.register(proxy, {
     prime,
     classifier,
@@ -50,4 +56,4 @@ export default async function app (app: FastifyInstance, { config, metricsListen
   })
   await app.register(docs, { upstreams: [prime, classifier], timeoutMs: config.PROBE_TIMEOUT_MS })
   await app.register(staticPage, { root: config.PUBLIC_DIR })
-}
+}, { name: 'frontend-app' })

@@ -1,4 +1,4 @@
-import { CommonConfigSchema, DEFAULT_BODY_TIMEOUT_MS } from '@inference-stack/kit'
+import { CommonConfigSchema, DEFAULT_BODY_TIMEOUT_MS } from '@inference-stack/kit/contract'
 import { Type, type Static } from 'typebox'
 
 export const DEFAULT_PORT = 8080

@@ -2,18 +2,19 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import classifierApp from '@inference-stack/classifier/app'
+import { ClassifierConfigSchema } from '@inference-stack/classifier/contract'
+import { loadConfig } from '@inference-stack/kit'
+import primeApp, { PRIME_SERVER_OPTIONS } from '@inference-stack/prime/app'
+import { PrimeConfigSchema } from '@inference-stack/prime/contract'
+import { TEST_MODEL, testModelsDir } from '@inference-stack/test-assets'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import classifierApp from '../../classifier/src/app.js'
-import { IMAGES_DIR, testConfig } from '../../classifier/test/helpers.js'
 import { curl, type CurlAnswer } from '../../kit/test/curl.js'
-import { loadConfig } from '@inference-stack/kit'
-import primeApp, { PRIME_SERVER_OPTIONS } from '../../prime/src/app.js'
-import { PrimeConfigSchema } from '../../prime/src/config.js'
 import app from '../src/app.js'
-import { FrontendConfigSchema } from '../src/config.js'
+import { FrontendConfigSchema } from '../src/contract.js'
+import { photoPath } from './real-classifier.js'
 
-const MODEL = 'mobilenetv2-12-int8'
 /** The frontend's limits here, and the classifier's, lower still: each layer's 413 can be seen. */
 const FRONTEND_LIMIT = 2_000_000
 const CLASSIFIER_LIMIT = 1_000_000
@@ -29,7 +30,7 @@ describe('bodies built to hurt, sent with curl through the frontend to the real 
   const send = async (path: string, type: string, name: string, ...extra: string[]) =>
     await curl(`${url}${path}`, '--data-binary', `@${file(name)}`, '-H', `content-type: ${type}`, ...extra)
   const chunked = ['-H', 'transfer-encoding: chunked']
-  const infer = `/api/classifier/v2/models/${MODEL}/infer`
+  const infer = `/api/classifier/v2/models/${TEST_MODEL}/infer`
   const servers: FastifyInstance[] = []
 
   beforeAll(async () => {
@@ -42,14 +43,23 @@ describe('bodies built to hurt, sent with curl through the frontend to the real 
     await writeFile(file('batch-3m.json'), `{"numbers":["97"]${' '.repeat(3_000_000)}}`)
     await writeFile(file('deep-batch.json'), `{"numbers":${deep(400_000)}}`)
     await writeFile(file('deep-infer.json'), `{"inputs":[{"name":"input","datatype":"FP32","shape":[1,3,224,224],"data":${deep(400_000)}}]}`)
-    const goldfish = await readFile(join(IMAGES_DIR, 'goldfish.jpg'))
+    const goldfish = await readFile(await photoPath('goldfish.jpg'))
     const part = '--XYZ\r\nContent-Disposition: form-data; name="image"; filename="goldfish.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
     await writeFile(file('cut-short.multipart'), Buffer.concat([Buffer.from(part), goldfish.subarray(0, 5000)]))
     await writeFile(file('whole.multipart'), Buffer.concat([Buffer.from(part), goldfish, Buffer.from('\r\n--XYZ--\r\n')]))
 
     // Started once for the file (the model's warm-up takes a while), so not with the per-test helpers.
     const classifier = Fastify({ forceCloseConnections: true })
-    await classifier.register(classifierApp, { config: testConfig({ MAX_IMAGE_BYTES: String(CLASSIFIER_LIMIT), MAX_INFER_BYTES: String(CLASSIFIER_LIMIT) }) })
+    await classifier.register(classifierApp, {
+      config: loadConfig(ClassifierConfigSchema, {
+        MODELS_DIR: await testModelsDir(),
+        MODEL: TEST_MODEL,
+        EXECUTION_PROVIDER: 'cpu',
+        LOG_LEVEL: 'silent',
+        MAX_IMAGE_BYTES: String(CLASSIFIER_LIMIT),
+        MAX_INFER_BYTES: String(CLASSIFIER_LIMIT)
+      })
+    })
     const prime = Fastify({ ...PRIME_SERVER_OPTIONS, forceCloseConnections: true })
     await prime.register(primeApp, { config: loadConfig(PrimeConfigSchema, { LOG_LEVEL: 'silent', PRIME_WORKERS: '1' }) })
     const frontend = Fastify()

@@ -1,13 +1,11 @@
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, onTestFinished } from 'vitest'
+import { CHROMIUM, launchChromium } from './chromium.js'
 import { buildPage } from './helpers.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run']
 /** Screenshots go to <repo>/artifacts (gitignored; CI keeps it). */
 export const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/', import.meta.url))
 
@@ -25,7 +23,7 @@ export function chromiumFound (): boolean {
 
 export async function launchBrowser (): Promise<Browser> {
   await mkdir(ARTIFACTS, { recursive: true })
-  return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS })
+  return await launchChromium()
 }
 
 /**

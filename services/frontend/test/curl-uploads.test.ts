@@ -1,18 +1,20 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { ClassifyResponse } from '@inference-stack/classifier/contract'
 import { MULTIPART_ALLOWANCE_BYTES } from '@inference-stack/kit'
+import { testImagesDir } from '@inference-stack/test-assets'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nearLimitPng } from '../../classifier/test/near-limit.js'
 import { curl, finalHeader } from '../../kit/test/curl.js'
 import { DEFAULT_MAX_PRIME_BODY_BYTES, DEFAULT_MAX_UPLOAD_BYTES } from '../src/config.js'
 import { refusedUrl, startFrontend, startPrime, startUpstream } from './helpers.js'
-import { IMAGES_DIR, startClassifier } from './real-classifier.js'
+import { startClassifier } from './real-classifier.js'
 
+const IMAGES_DIR = await testImagesDir()
 const TABBY = join(IMAGES_DIR, 'tabby-cat.png')
 const TABBY_BYTES = 3806096
 const TABBY_CLASSES = [281, 282] // tabby cat, tiger cat: ImageNet confuses them
-interface Classified { predictions: Array<{ index: number }> }
 interface Failed { error: { code: string, message: string } }
 const png = (path: string) => ['--data-binary', `@${path}`, '-H', 'content-type: image/png']
 
@@ -38,11 +40,11 @@ describe('uploads through the frontend with the curl binary (Expect: 100-continu
     const { url } = await startFrontend({ PRIME_URL: await refusedUrl(), CLASSIFIER_URL: await startClassifier() })
     const raw = await curl(`${url}/api/classify`, ...png(TABBY))
     expect([raw.status, raw.continued, raw.uploaded]).toEqual([200, true, TABBY_BYTES])
-    expect(TABBY_CLASSES).toContain(raw.json<Classified>().predictions[0]?.index)
+    expect(TABBY_CLASSES).toContain(raw.json<ClassifyResponse>().predictions[0]?.index)
 
     const form = await curl(`${url}/api/classify?topk=1`, '-F', `image=@${TABBY}`)
     expect([form.status, form.continued]).toEqual([200, true])
-    expect(TABBY_CLASSES).toContain(form.json<Classified>().predictions[0]?.index)
+    expect(TABBY_CLASSES).toContain(form.json<ClassifyResponse>().predictions[0]?.index)
 
     const chunked = await curl(`${url}/api/classify`, ...png(TABBY), '-H', 'transfer-encoding: chunked')
     expect([chunked.status, chunked.continued]).toEqual([200, true])

@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url'
 import { loadConfig } from '@inference-stack/kit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { onTestFinished } from 'vitest'
-import primeApp, { PRIME_SERVER_OPTIONS } from '../../prime/src/app.js'
-import { PrimeConfigSchema } from '../../prime/src/config.js'
+import primeApp, { PRIME_SERVER_OPTIONS } from '@inference-stack/prime/app'
+import { PrimeConfigSchema } from '@inference-stack/prime/contract'
 import app from '../src/app.js'
-import { FrontendConfigSchema, trustProxy } from '../src/config.js'
+import { FrontendConfigSchema, trustProxy } from '../src/contract.js'
 
 /**
  * Builds the page as `npm run build` does, into a fresh temporary directory (pass it as

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { ARTIFACTS, browserSuite, chromiumFound, openPage } from './browser.js'
 import { startFrontend, startPrime } from './helpers.js'
-import { IMAGES_DIR, startClassifier } from './real-classifier.js'
+import { photoPath, startClassifier } from './real-classifier.js'
 
 /** Waits for the top-5 list and returns its labels and percentages as shown. */
 async function predictions (page: Page): Promise<Array<{ label: string, pct: number }>> {
@@ -25,13 +24,13 @@ describe.skipIf(!chromiumFound())('the image section in Chromium, with the real 
     const { page, problems } = await openPage(suite.browser, url)
     await page.locator('#classifier-status').filter({ hasText: 'mobilenetv2-12-int8 on CPU' }).waitFor()
 
-    await page.setInputFiles('#image-input', join(IMAGES_DIR, 'siamese-cat.jpg'))
+    await page.setInputFiles('#image-input', await photoPath('siamese-cat.jpg'))
     const top = await predictions(page)
     expect(top).toHaveLength(5)
     expect(top[0]?.label).toBe('Siamese cat')
     expect(top.map((p) => p.pct)).toEqual([...top.map((p) => p.pct)].sort((a, b) => b - a))
     expect(await page.locator('#image-result .answer').textContent()).toBe('Most likely: Siamese cat')
-    expect(await page.locator('#image-result .facts').textContent()).toMatch(/^mobilenetv2-12-int8 · server [\d.]+ ms \(decode .*\) · round trip [\d.,]+ ms$/)
+    expect(await page.locator('#image-result .facts').textContent()).toMatch(/^mobilenetv2-12-int8 · server [\d.]+ ms \(decode .*\) · round trip [\d.,]+ ms · upload 44 KB as is \(small enough\)$/)
     expect(await page.locator('#preview').isVisible()).toBe(true)
 
     await page.fill('#prime-input', '1000000007')
@@ -44,7 +43,7 @@ describe.skipIf(!chromiumFound())('the image section in Chromium, with the real 
   it('classifies a PNG dropped onto the drop zone, and explains a file that is not an image', async () => {
     ({ url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await startClassifier(), PUBLIC_DIR: suite.pageDir }))
     const { page } = await openPage(suite.browser, url, { width: 390, height: 844 })
-    const png = (await readFile(join(IMAGES_DIR, 'king-penguin-alpha.png'))).toString('base64')
+    const png = (await readFile(await photoPath('king-penguin-alpha.png'))).toString('base64')
 
     const drop = async (name: string, type: string, base64: string) => {
       const dataTransfer = await page.evaluateHandle(({ name, type, base64 }) => {
@@ -69,7 +68,7 @@ describe.skipIf(!chromiumFound())('the image section in Chromium, with the real 
   it('shows the classifier’s 400 for a truncated JPEG in words', async () => {
     ({ url } = await startFrontend({ PRIME_URL: await startPrime(), CLASSIFIER_URL: await startClassifier(), PUBLIC_DIR: suite.pageDir }))
     const { page } = await openPage(suite.browser, url)
-    const jpeg = await readFile(join(IMAGES_DIR, 'daisy.jpg'))
+    const jpeg = await readFile(await photoPath('daisy.jpg'))
     await page.setInputFiles('#image-input', { name: 'daisy-cut.jpg', mimeType: 'image/jpeg', buffer: jpeg.subarray(0, 4000) })
     const notice = page.locator('#image-result .notice-error')
     await notice.waitFor()

@@ -1,20 +1,20 @@
-import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import classifierApp from '@inference-stack/classifier/app'
+import { ClassifierConfigSchema } from '@inference-stack/classifier/contract'
 import { loadConfig } from '@inference-stack/kit'
+import { TEST_MODEL, testImagesDir, testModelsDir } from '@inference-stack/test-assets'
 import Fastify from 'fastify'
 import { onTestFinished } from 'vitest'
-import classifierApp from '../../classifier/src/app.js'
-import { ClassifierConfigSchema } from '../../classifier/src/config.js'
 
-/** ../shared next to the repository, or SHARED_DIR: read at run time, never copied. */
-export const SHARED_DIR = process.env.SHARED_DIR ?? resolve(fileURLToPath(new URL('../../../..', import.meta.url)), 'shared')
-export const IMAGES_DIR = join(SHARED_DIR, 'images')
-export const TEST_MODEL = 'mobilenetv2-12-int8'
+/** The path of a test photo (TEST_IMAGES_DIR, or downloaded on first use): read at run time, never copied. */
+export async function photoPath (name: string): Promise<string> {
+  return join(await testImagesDir(), name)
+}
 
-/** The real classifier (services/classifier) with the small test model on port 0, warmed up. */
-export async function startClassifier (): Promise<string> {
+/** The real classifier (services/classifier) with the small test model on port 0, warmed up; `env` overrides its settings. */
+export async function startClassifier (env: Record<string, string> = {}): Promise<string> {
   const config = loadConfig(ClassifierConfigSchema, {
-    MODELS_DIR: process.env.MODELS_DIR ?? join(SHARED_DIR, 'models'), MODEL: TEST_MODEL, EXECUTION_PROVIDER: 'cpu', LOG_LEVEL: 'silent'
+    MODELS_DIR: await testModelsDir(), MODEL: TEST_MODEL, EXECUTION_PROVIDER: 'cpu', LOG_LEVEL: 'silent', ...env
   })
   const server = Fastify({ forceCloseConnections: true })
   await server.register(classifierApp, { config })

@@ -1,56 +1,112 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { Counter } from 'prom-client'
+import { errorBody } from './error-schema.js'
+import { HttpError, type ErrorTable, type RejectReason } from './error-table.js'
 
-/** An error that maps to an HTTP status and a stable machine-readable code. */
-export class HttpError extends Error {
-  constructor (readonly statusCode: number, readonly code: string, message: string, readonly headers: Record<string, string> = {}) {
-    super(message)
-    this.name = 'HttpError'
+/**
+ * The body shape of error answers: `json` is `{ "error": { "code", "message" } }`; `kserve` is the
+ * Open Inference Protocol's `{ "error": "message" }` (the classifier's /v2 routes).
+ */
+export type ErrorFormat = 'json' | 'kserve'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The body shape of this route's error answers (default `json`); see {@link errorFormat}. */
+    errorFormat?: ErrorFormat
   }
 }
 
-/** The JSON body of every error answer: `{ "error": { "code", "message" } }`. */
-export interface ErrorBody { error: { code: string, message: string } }
+export interface ErrorsOptions {
+  table: ErrorTable
+  /** Seconds of Retry-After on answers whose entry asks for the service's (RETRY_AFTER_S); an entry may fix its own. */
+  retryAfterS?: number
+  /** Counts every answer made from the table, by reason, in a counter of this name (in `app.metrics`). */
+  rejectedMetric?: string
+}
 
-export function errorBody (code: string, message: string): ErrorBody {
-  return { error: { code, message } }
+/** An error as it is answered. `expected`: made from the table (or fastify's own 4xx), not a bug. */
+interface Answer { status: number, code: string, message: string, reason: RejectReason, retryAfter: boolean | number, expected: boolean }
+
+/** fastify's own 4xx errors (bad JSON, unknown content type, body too large) have no entry: their status says which reason. */
+function reasonOfStatus (status: number): RejectReason {
+  if (status === 413) return 'too_large'
+  if (status === 415) return 'unsupported'
+  if (status === 404) return 'not_found'
+  return 'bad_input'
+}
+
+/** The client went away mid-body: nobody reads the answer, and it is no fault of the service. */
+function clientLeft (err: FastifyError | HttpError, request: FastifyRequest): boolean {
+  return request.raw.aborted || (err.code === 'ECONNRESET' && err.message === 'aborted')
+}
+
+/** How the handler answers an error: from its table entry, as fastify's own 4xx, or as a bug. */
+function answerFor (err: FastifyError | HttpError, request: FastifyRequest, table: ErrorTable): Answer {
+  if (err instanceof HttpError) {
+    return { status: err.statusCode, code: err.code, message: err.message, reason: err.reason, retryAfter: err.retryAfter, expected: true }
+  }
+  if (err.validation) {
+    const where = err.validationContext ?? 'request'
+    const message = err.validation.map((v) => `${where}${v.instancePath.replaceAll('/', '.')} ${v.message ?? 'is invalid'}`).join('; ')
+    return { ...table.specs.bad_request, message, retryAfter: false, expected: true }
+  }
+  // fastify's own parsers counting a chunked body past the route's bodyLimit: the same entry as a declared one.
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const route = request.routeOptions.url ?? request.url.split('?')[0]
+    const message = `the request body is over ${request.routeOptions.bodyLimit} bytes, the limit for ${request.method} ${route}`
+    return { ...table.specs.body_too_large, message, retryAfter: false, expected: true }
+  }
+  if (clientLeft(err, request)) {
+    return { ...table.specs.request_aborted, message: 'the client closed the connection before its request was complete', retryAfter: false, expected: true }
+  }
+  const status = err.statusCode ?? 500
+  if (status >= 400 && status < 500) {
+    const code = err.code ? `${table.prefix}_${err.code.replace(/^FST_(ERR_)?/, '')}` : table.specs.bad_request.code
+    return { status, code, message: err.message, reason: reasonOfStatus(status), retryAfter: false, expected: true }
+  }
+  const internal = table.specs.internal
+  return { ...internal, status: status >= 500 ? status : 500, message: 'internal error; see the service log', retryAfter: false, expected: false }
+}
+
+/** The error answers of every route registered in `scope` after this call take `format`. */
+export function errorFormat (scope: FastifyInstance, format: ErrorFormat): void {
+  scope.addHook('onRoute', (route) => { route.config = { ...route.config, errorFormat: format } })
 }
 
 /**
- * Installs the one error handler and the JSON 404 handler for a service.
- * `prefix` names the service in codes, e.g. `PRIME` gives `PRIME_BAD_REQUEST`.
- * 4xx answers say what was wrong; 5xx answers hide internals and are logged.
+ * The one error handler and the JSON 404 handler of a service, reading its error table: each
+ * answer's status, code, Retry-After and metric reason come from the error's entry. 4xx answers
+ * say what was wrong; answers the table does not name (bugs) are logged and hide their details.
  */
-export function installErrorHandling (app: FastifyInstance, prefix: string): void {
-  app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
-    if (err instanceof HttpError) {
-      // 5xx we raise on purpose (overload, shutdown) are expected: no stack trace.
-      if (err.statusCode >= 500) request.log.warn({ code: err.code, statusCode: err.statusCode }, err.message)
-      return reply.code(err.statusCode).headers(err.headers).send(errorBody(err.code, err.message))
-    }
-    const fe = err as FastifyError
-    if (fe.validation) {
-      const where = fe.validationContext ?? 'request'
-      const detail = fe.validation.map((v) => `${where}${v.instancePath.replaceAll('/', '.')} ${v.message ?? 'is invalid'}`).join('; ')
-      return reply.code(400).send(errorBody(`${prefix}_BAD_REQUEST`, detail))
-    }
-    // fastify's own parsers counting a chunked body past the route's bodyLimit.
-    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      const route = request.routeOptions.url ?? request.url.split('?')[0]
-      return reply.code(413).send(errorBody(`${prefix}_BODY_TOO_LARGE`, `the request body is over ${request.routeOptions.bodyLimit} bytes, the limit for ${request.method} ${route}`))
-    }
-    // The client went away mid-body: nobody reads this answer, and it is no fault of the service.
-    if (request.raw.aborted || (fe.code === 'ECONNRESET' && fe.message === 'aborted')) {
-      request.log.info({ code: fe.code }, 'the client closed the connection before its request was complete')
-      return reply.code(400).send(errorBody(`${prefix}_REQUEST_ABORTED`, 'the client closed the connection before its request was complete'))
-    }
-    const status = fe.statusCode ?? 500
-    if (status >= 400 && status < 500) {
-      return reply.code(status).send(errorBody(fe.code ? `${prefix}_${fe.code.replace(/^FST_(ERR_)?/, '')}` : `${prefix}_BAD_REQUEST`, fe.message))
-    }
-    request.log.error({ err }, 'unhandled error')
-    return reply.code(status >= 500 ? status : 500).send(errorBody(`${prefix}_INTERNAL`, 'internal error; see the service log'))
+export const errors = fp(async function errors (app: FastifyInstance, opts: ErrorsOptions) {
+  const { table, retryAfterS } = opts
+  if (opts.rejectedMetric !== undefined && !app.hasDecorator('metrics')) throw new Error('kit errors counts refusals in app.metrics: register kit metrics first')
+  if (table.retries && retryAfterS === undefined) throw new Error(`the ${table.prefix} error table asks for Retry-After: give retryAfterS`)
+  let rejected: Counter<'reason'> | undefined
+  if (opts.rejectedMetric !== undefined) {
+    rejected = new Counter({ name: opts.rejectedMetric, help: 'Requests refused, by reason (each error answer\'s entry in the service\'s error table).', labelNames: ['reason'] as const, registers: [app.metrics] })
+    for (const reason of table.reasons) rejected.inc({ reason }, 0)
+  }
+  const send = (reply: FastifyReply, answer: Answer, kserveMessage: string): FastifyReply => {
+    if (answer.expected) rejected?.inc({ reason: answer.reason })
+    const seconds = answer.retryAfter === true ? retryAfterS : answer.retryAfter === false ? undefined : answer.retryAfter
+    if (seconds !== undefined) reply.header('retry-after', String(seconds))
+    const kserve = reply.request.routeOptions.config?.errorFormat === 'kserve'
+    return reply.code(answer.status).send(kserve ? { error: answer.expected ? kserveMessage : answer.message } : errorBody(answer.code, answer.message))
+  }
+
+  app.setErrorHandler((err: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) => {
+    const answer = answerFor(err, request, table)
+    if (!answer.expected) request.log.error({ err }, 'unhandled error')
+    else if (answer.code === table.specs.request_aborted.code) request.log.info({ code: err.code }, answer.message)
+    // 5xx we answer on purpose (overload, shutdown) are expected: no stack trace.
+    else if (answer.status >= 500) request.log.warn({ code: answer.code, statusCode: answer.status }, answer.message)
+    // KServe clients have always read fastify's own message (a validation error included).
+    return send(reply, answer, err.message)
   })
   app.setNotFoundHandler((request, reply) => {
-    return reply.code(404).send(errorBody(`${prefix}_NOT_FOUND`, `no route for ${request.method} ${request.url.split('?')[0]}`))
+    const message = `no route for ${request.method} ${request.url.split('?')[0]}`
+    return send(reply, { ...table.specs.not_found, message, retryAfter: false, expected: true }, message)
   })
-}
+}, { name: 'kit-errors' })

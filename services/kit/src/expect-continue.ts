@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { HttpError } from './errors.js'
+import { HttpError, type ErrorSpec } from './error-table.js'
 
 /**
  * What a multipart body may carry beyond its route's limit, which bounds the file: the part
@@ -10,8 +10,8 @@ import { HttpError } from './errors.js'
 export const MULTIPART_ALLOWANCE_BYTES = 64 * 1024
 
 export interface ExpectContinueOptions {
-  /** Code of the 413 answer, e.g. `PRIME_BODY_TOO_LARGE`. */
-  tooLargeCode: string
+  /** The 413 answer's entry of the service's error table (`body_too_large`, e.g. `PRIME_BODY_TOO_LARGE`). */
+  tooLarge: ErrorSpec
 }
 
 /** Requests whose client waits for `100 Continue` before it sends the body. */
@@ -54,7 +54,7 @@ export const expectContinue = fp(async function expectContinue (app: FastifyInst
     const limit = bodyLimitOf(request)
     if (Number(length) > limit) {
       const route = request.routeOptions.url ?? request.url.split('?')[0]
-      done(new HttpError(413, opts.tooLargeCode, `the request body is ${length} bytes; the limit for ${request.method} ${route} is ${limit} bytes`))
+      done(new HttpError(opts.tooLarge, `the request body is ${length} bytes; the limit for ${request.method} ${route} is ${limit} bytes`))
       return
     }
     if (expects) {

@@ -13,13 +13,17 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Adds a named readiness check after registration (e.g. by the model plugin). */
     addReadinessCheck: (name: string, check: ReadinessCheck) => void
+    /** Adds a fact to every `/readyz` answer, under `info` (e.g. the execution provider in use). */
+    addReadinessInfo: (name: string, value: () => unknown) => void
   }
 }
 
-/** `/healthz`: the process runs. `/readyz`: every readiness check passes. */
+/** `/healthz`: the process runs. `/readyz`: every readiness check passes (and what was added as info). */
 export const health = fp(async function health (app: FastifyInstance, opts: HealthOptions) {
   const checks = new Map(Object.entries(opts.checks ?? {}))
+  const info = new Map<string, () => unknown>()
   app.decorate('addReadinessCheck', (name: string, check: ReadinessCheck) => { checks.set(name, check) })
+  app.decorate('addReadinessInfo', (name: string, value: () => unknown) => { info.set(name, value) })
 
   const hide = { hide: true }
   app.get('/healthz', { schema: hide, logLevel: 'warn' }, async () => ({ status: 'ok' }))
@@ -32,6 +36,7 @@ export const health = fp(async function health (app: FastifyInstance, opts: Heal
       results[name] = outcome === true ? 'ok' : outcome
       if (outcome !== true) ready = false
     }))
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results })
+    const facts = info.size === 0 ? {} : { info: Object.fromEntries([...info].map(([name, value]) => [name, value()])) }
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results, ...facts })
   })
 }, { name: 'kit-health' })

@@ -1,22 +1,12 @@
 import closeWithGrace from 'close-with-grace'
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { ConfigError } from './config.js'
+import { isSupervised, tellSupervisor, whenSupervisorGone } from './supervision.js'
+import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './timeouts.js'
 
 export const DEFAULT_CLOSE_GRACE_MS = 10_000
 
-/** Time a client has to send a request's headers. */
-export const HEADERS_TIMEOUT_MS = 15_000
-/**
- * Time a client has to send a whole request body, the same in every service. The frontend, where
- * clients are, answers 408 JSON past it (BODY_TIMEOUT_MS) and forwards only complete bodies, so a
- * service behind it receives every body at once and never cuts an upload the frontend accepted.
- */
-export const DEFAULT_BODY_TIMEOUT_MS = 60_000
-/** Node's own cut-off for receiving a whole request, headers and body: a backstop (bare 408, connection closed). */
-export const REQUEST_TIMEOUT_MS = HEADERS_TIMEOUT_MS + DEFAULT_BODY_TIMEOUT_MS
-/** Idle keep-alive connections: above typical load balancer idle timeouts, which avoids racing resets. */
-export const KEEP_ALIVE_TIMEOUT_MS = 72_000
-/** How often Node enforces those timeouts; its default (30 s) let a 30 s timeout fire anywhere up to 60 s. */
+/** How often Node enforces the timeouts (timeouts.ts); its default (30 s) let a 30 s timeout fire anywhere up to 60 s. */
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000
 
 export interface ServerOptions {
@@ -42,25 +32,67 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   })
 }
 
-/**
- * Listens, then closes gracefully on SIGINT/SIGTERM: stops accepting, lets
- * in-flight requests finish (fastify answers 503 to new ones meanwhile), runs
- * every `onClose` hook, then exits.
- */
-export async function listen (server: FastifyInstance, where: { host: string, port: number }, graceMs = DEFAULT_CLOSE_GRACE_MS): Promise<string> {
-  closeWithGrace({ delay: graceMs }, async ({ signal, err }) => {
-    if (err) server.log.error({ err }, 'closing after an uncaught error')
-    else server.log.info({ signal }, 'closing')
-    await server.close()
-  })
-  return await server.listen(where)
+/** A listen() that failed for a reason the user fixes with PORT or HOST: no stack trace, one line. */
+export class ListenError extends Error {
+  constructor (readonly code: string, readonly address: string, readonly port: number, message: string) {
+    super(message)
+    this.name = 'ListenError'
+  }
 }
 
-/** Runs a service entry point; a bad configuration prints what is wrong and exits 1. */
+const LISTEN_PROBLEMS: Record<string, [problem: string, fix: string]> = {
+  EADDRINUSE: ['the port is already in use', 'set PORT to a free port'],
+  EACCES: ['permission denied (ports below 1024 need privileges)', 'set PORT to a port above 1023'],
+  EADDRNOTAVAIL: ['that address is not one of this machine\'s', 'set HOST to one of its addresses (or 0.0.0.0)']
+}
+
+function listenError (err: unknown, where: { host: string, port: number }): unknown {
+  const code = (err as { code?: unknown }).code
+  const known = typeof code === 'string' && Object.hasOwn(LISTEN_PROBLEMS, code) ? LISTEN_PROBLEMS[code] : undefined
+  if (known === undefined || typeof code !== 'string') return err
+  return new ListenError(code, where.host, where.port, `cannot listen on ${where.host}:${where.port}: ${known[0]} (${code}); ${known[1]}`)
+}
+
+/**
+ * Listens, then closes gracefully on SIGINT/SIGTERM, or when the supervisor that
+ * started it (`npm start`) goes away: stops accepting, lets in-flight requests
+ * finish (fastify answers 503 to new ones meanwhile), runs every `onClose` hook,
+ * then exits. A supervisor is told the address once the socket is bound.
+ */
+export async function listen (server: FastifyInstance, where: { host: string, port: number }, graceMs = DEFAULT_CLOSE_GRACE_MS): Promise<string> {
+  const closer = closeWithGrace({ delay: graceMs }, async ({ signal, err }) => {
+    if (err) server.log.error({ err }, 'closing after an uncaught error')
+    else server.log.info(signal === undefined ? {} : { signal }, 'closing')
+    await server.close()
+  })
+  whenSupervisorGone(() => {
+    server.log.info('the process that started this service has exited')
+    closer.close()
+  })
+  let url: string
+  try {
+    url = await server.listen(where)
+  } catch (err) {
+    throw listenError(err, where)
+  }
+  await tellSupervisor({ type: 'listening', url })
+  return url
+}
+
+/**
+ * Runs a service entry point. A bad configuration or an unusable port prints one
+ * line saying what to change (or, under a supervisor, tells it, and it prints the
+ * line) and exits 1; anything else prints the error with its stack.
+ */
 export function main (entry: () => Promise<unknown>): void {
-  entry().catch((err: unknown) => {
-    if (err instanceof ConfigError) console.error(err.message)
-    else console.error(err)
+  entry().catch(async (err: unknown) => {
+    if (err instanceof ListenError && isSupervised()) {
+      await tellSupervisor({ type: 'listen-failed', code: err.code, address: err.address, port: err.port, message: err.message })
+    } else if (err instanceof ConfigError || err instanceof ListenError) {
+      console.error(err.message)
+    } else {
+      console.error(err)
+    }
     process.exit(1)
   })
 }

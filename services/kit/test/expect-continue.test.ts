@@ -4,16 +4,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { expectContinue, installErrorHandling, MULTIPART_ALLOWANCE_BYTES } from '@inference-stack/kit'
+import { ErrorTable, errors, expectContinue, MULTIPART_ALLOWANCE_BYTES } from '@inference-stack/kit'
 import { curl, finalHeader } from './curl.js'
 
 const LIMIT = 2 * 1024 * 1024
+const TABLE = new ErrorTable('TEST', { body_too_large: { status: 413, code: 'TEST_BODY_TOO_LARGE', reason: 'too_large' } })
 
 /** A service with one upload route (limit 2 MiB) that counts the bytes it reads. */
 async function service () {
   const app = Fastify()
-  installErrorHandling(app, 'TEST')
-  await app.register(expectContinue, { tooLargeCode: 'TEST_BODY_TOO_LARGE' })
+  await app.register(errors, { table: TABLE })
+  await app.register(expectContinue, { tooLarge: TABLE.specs.body_too_large })
   let handled = 0
   const count = async (_request: unknown, payload: AsyncIterable<Buffer>) => {
     let bytes = 0

@@ -1,7 +1,8 @@
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
-import { drain, errorBody, expectContinue, health, installErrorHandling, metrics, openapi } from '@inference-stack/kit'
+import { errorBody, service } from '@inference-stack/kit'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
-import type { PrimeConfig } from './config.js'
+import fp from 'fastify-plugin'
+import { PRIME_ERRORS, type PrimeConfig } from './contract.js'
 import { pool } from './plugins/pool.js'
 import { checkRoutes } from './routes/check.js'
 
@@ -11,34 +12,39 @@ export interface AppOptions {
   workerEntry?: URL
 }
 
+const BAD_URL = PRIME_ERRORS.specs.bad_url
+
 /**
  * Server options the app needs: fastify's default `maxParamLength` (100) would answer 404 to
  * `GET /check/<101 digits>` (Node's 16 KiB header limit bounds the URL anyway), and errors met
- * before routing (a malformed percent-encoding such as `/check/%ZZ`) get our JSON error body.
+ * before routing (a malformed percent-encoding such as `/check/%ZZ`) get our JSON error body
+ * (sent here: fastify answers them before any error handler, so they are not counted).
  */
 export const PRIME_SERVER_OPTIONS: FastifyServerOptions = {
   routerOptions: { maxParamLength: 16 * 1024 },
   frameworkErrors: (err: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-    const status = err.statusCode !== undefined && err.statusCode < 500 ? err.statusCode : 400
-    reply.code(status).send(errorBody('PRIME_BAD_URL', `${err.message}: percent-encoding must form valid UTF-8`))
+    reply.code(BAD_URL.status).send(errorBody(BAD_URL.code, `${err.message}: percent-encoding must form valid UTF-8`))
   }
 }
 
-/** The prime service: exact primality checks over HTTP, with health, metrics and OpenAPI docs. */
-export default async function app (app: FastifyInstance, { config, workerEntry }: AppOptions) {
+/**
+ * The prime service as a fastify plugin: the kit's service plugins, then the worker pool, then the
+ * routes. Exact primality checks over HTTP, with health, metrics and OpenAPI docs.
+ */
+export default fp(async function primeApp (app: FastifyInstance, { config, workerEntry }: AppOptions) {
   // TypeBox's validator never coerces the body: a JSON number 97 stays a number and is refused,
   // and parameters reach the parser as the raw (URL-decoded) string.
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
-  await app.register(openapi, {
-    title: 'prime',
-    description: 'Exact primality checks for integers of up to PRIME_MAX_DIGITS decimal digits.',
-    version: '0.1.0'
+  await app.register(service, {
+    name: 'prime',
+    errors: PRIME_ERRORS,
+    retryAfterS: config.RETRY_AFTER_S,
+    openapi: {
+      title: 'prime',
+      description: 'Exact primality checks for integers of up to PRIME_MAX_DIGITS decimal digits.',
+      version: '0.1.0'
+    }
   })
-  await app.register(metrics, { service: 'prime' })
-  installErrorHandling(app, 'PRIME')
-  await app.register(health)
-  await app.register(drain)
-  await app.register(expectContinue, { tooLargeCode: 'PRIME_BODY_TOO_LARGE' })
   await app.register(pool, { config, workerEntry })
   await app.register(checkRoutes, { config })
-}
+}, { name: 'prime-app' })

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { CommonConfigSchema } from '@inference-stack/kit'
+import { CommonConfigSchema, RetryAfterConfigSchema } from '@inference-stack/kit/contract'
 import { Type, type Static } from 'typebox'
 
 export const DEFAULT_PORT = 8081
@@ -29,6 +29,7 @@ const CountSchema = (fallback: number, description: string) =>
 /** Environment variables of the prime service. */
 export const PrimeConfigSchema = Type.Object({
   ...CommonConfigSchema,
+  ...RetryAfterConfigSchema,
   PORT: Type.Integer({ default: DEFAULT_PORT, minimum: 0, maximum: 65535 }),
   PRIME_MAX_DIGITS: CountSchema(DEFAULT_MAX_DIGITS, 'longest number accepted, in digits'),
   PRIME_MAX_BATCH: CountSchema(DEFAULT_MAX_BATCH, 'most numbers in one POST /check'),

@@ -20,6 +20,20 @@ describe('operational routes', () => {
     expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/check\/:number"/)
   })
 
+  it('counts every refusal by its reason in prime_rejected_requests_total, 400s as well as 503s', async () => {
+    const app = await buildApp()
+    await app.inject('/check/12x')
+    await app.inject({ method: 'POST', url: '/check', payload: { numbers: [97] } })
+    await app.inject('/nope')
+    const text = (await app.inject('/metrics')).body
+    expect(text).toMatch(/prime_rejected_requests_total\{reason="bad_input",service="prime"\} 2\n/)
+    expect(text).toMatch(/prime_rejected_requests_total\{reason="not_found",service="prime"\} 1\n/)
+    // Every reason of the error table from the start, at zero until it happens.
+    for (const reason of ['queue_full', 'batches_in_progress', 'worker_failed', 'shutting_down', 'too_large']) {
+      expect(text).toMatch(new RegExp(`prime_rejected_requests_total\\{reason="${reason}",service="prime"\\} 0\\n`))
+    }
+  })
+
   it('lists both check routes with their schemas in the OpenAPI document', async () => {
     const app = await buildApp()
     const doc = (await app.inject('/docs/json')).json()

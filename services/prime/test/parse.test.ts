@@ -41,19 +41,19 @@ describe('parseDecimal', () => {
     ['Infinity', /unexpected "I" at position 1/]
   ])('refuses %j, saying what is wrong', (input, reason) => {
     const result = refusal(input)
-    expect(result.code).toBe('PRIME_BAD_NUMBER')
+    expect(result.kind).toBe('bad_number')
     expect(result.message).toMatch(reason)
     if (input !== '') expect(result.message).toContain(JSON.stringify(input))
   })
 
   it('refuses more digits than the limit and states the limit', () => {
     const result = refusal('1'.repeat(11), 10)
-    expect(result).toMatchObject({ code: 'PRIME_TOO_MANY_DIGITS' })
+    expect(result).toMatchObject({ kind: 'too_many_digits' })
     expect(result.message).toMatch(/has 11 digits; the limit is 10 \(PRIME_MAX_DIGITS\)/)
   })
 
   it('counts leading zeros towards the limit', () => {
-    expect(refusal('0'.repeat(10) + '7', 10).code).toBe('PRIME_TOO_MANY_DIGITS')
+    expect(refusal('0'.repeat(10) + '7', 10).kind).toBe('too_many_digits')
   })
 
   it('rejects a long malformed input quickly and echoes only its start', () => {

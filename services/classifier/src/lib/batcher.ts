@@ -21,8 +21,8 @@ export interface BatcherOptions {
 }
 
 export class BatcherError extends Error {
-  constructor (readonly kind: 'queue_full' | 'timeout' | 'closed' | 'failed', message: string) {
-    super(message)
+  constructor (readonly kind: 'queue_full' | 'timeout' | 'closed' | 'failed', message: string, options?: ErrorOptions) {
+    super(message, options)
     this.name = 'BatcherError'
   }
 }
@@ -152,7 +152,7 @@ export class Batcher {
         if (item.state === 'done') continue
         item.state = 'done'
         clearTimeout(item.timer)
-        item.reject(new BatcherError('failed', (err as Error).message))
+        item.reject(new BatcherError('failed', (err as Error).message, { cause: err }))
       }
     }).finally(() => {
       this.#running.delete(done)

@@ -2,9 +2,10 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-export type RejectReason = 'queue_full' | 'timeout' | 'bad_input' | 'too_large' | 'unsupported'
-
-/** The classifier's Prometheus metrics. The names are a contract with the dashboards: do not rename. */
+/**
+ * The classifier's Prometheus metrics. The names are a contract with the dashboards: do not rename.
+ * (classifier_rejected_requests_total is the kit's: it counts every answer of the error table.)
+ */
 export function createClassifierMetrics (registry: Registry) {
   const registers = [registry]
   return {
@@ -13,7 +14,6 @@ export function createClassifierMetrics (registry: Registry) {
     inference: new Histogram({ name: 'classifier_inference_duration_seconds', help: 'onnxruntime run time per batch.', buckets: SECONDS, registers }),
     preprocess: new Histogram({ name: 'classifier_preprocess_duration_seconds', help: 'Decode, resize, crop and normalize time per image.', buckets: SECONDS, registers }),
     queueDepth: new Gauge({ name: 'classifier_queue_depth', help: 'Images waiting in the batch queue.', registers }),
-    rejected: new Counter({ name: 'classifier_rejected_requests_total', help: 'Requests refused, by reason.', labelNames: ['reason'] as const, registers }),
     modelLoad: new Gauge({ name: 'classifier_model_load_seconds', help: 'Time to open the model session(s).', registers }),
     modelInfo: new Gauge({ name: 'classifier_model_info', help: 'The model served (always 1).', labelNames: ['model', 'sha256_prefix', 'execution_provider'] as const, registers }),
     images: new Counter({ name: 'classifier_images_total', help: 'Images classified.', registers })

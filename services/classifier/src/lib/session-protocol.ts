@@ -4,7 +4,7 @@ export type ExecutionProvider = 'cuda' | 'cpu'
 
 export interface WorkerData {
   modelPath: string
-  executionProvider: ExecutionProvider | 'auto'
+  executionProvider: ExecutionProvider
   intraOpThreads: number
 }
 
@@ -13,7 +13,7 @@ export type WorkerRequest =
   | { type: 'close' }
 
 export type WorkerReply =
-  | { type: 'ready', provider: ExecutionProvider, fallback?: string, inputName: string, outputName: string, loadMs: number }
+  | { type: 'ready', provider: ExecutionProvider, inputName: string, outputName: string, loadMs: number }
   | { type: 'failed', message: string }
   | { type: 'result', id: number, data: Float32Array, dims: number[], ms: number }
   | { type: 'error', id: number, message: string }

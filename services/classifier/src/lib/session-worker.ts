@@ -1,5 +1,5 @@
 // Runs in a worker thread: owns one onnxruntime InferenceSession so that the
-// synchronous native run never blocks the main event loop (FIELD-NOTES).
+// synchronous native run never blocks the main event loop.
 import { parentPort, workerData } from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
 import type { ExecutionProvider, WorkerData, WorkerReply, WorkerRequest } from './session-protocol.js'
@@ -20,26 +20,16 @@ async function open (provider: ExecutionProvider): Promise<ort.InferenceSession>
   })
 }
 
-async function start (): Promise<{ session: ort.InferenceSession, provider: ExecutionProvider, fallback?: string }> {
-  if (executionProvider !== 'auto') return { session: await open(executionProvider), provider: executionProvider }
-  // With the CPU-only onnxruntime-node build, asking for CUDA throws
-  // ("Failed to load shared library"); it never falls back silently.
-  try {
-    return { session: await open('cuda'), provider: 'cuda' }
-  } catch (err) {
-    return { session: await open('cpu'), provider: 'cpu', fallback: (err as Error).message }
-  }
-}
-
 const send = (reply: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer)
 
 try {
   const started = performance.now()
-  const { session, provider, fallback } = await start()
+  // The provider was chosen before (lib/provider.ts): asking for CUDA here either works or fails loudly.
+  const session = await open(executionProvider)
   const inputName = session.inputNames[0]
   const outputName = session.outputNames[0]
   if (inputName === undefined || outputName === undefined) throw new Error(`${modelPath} has no input or output`)
-  send({ type: 'ready', provider, fallback, inputName, outputName, loadMs: performance.now() - started })
+  send({ type: 'ready', provider: executionProvider, inputName, outputName, loadMs: performance.now() - started })
 
   port.on('message', (msg: WorkerRequest) => {
     if (msg.type === 'close') {

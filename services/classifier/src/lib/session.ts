@@ -7,8 +7,8 @@ export type { ExecutionProvider } from './session-protocol.js'
 export interface SessionOptions {
   /** Path of the .onnx file. */
   modelPath: string
-  /** `auto` tries CUDA and falls back to CPU (see `fallback`). */
-  executionProvider: ExecutionProvider | 'auto'
+  /** Chosen beforehand (lib/provider.ts); a provider that cannot start rejects `create()`. */
+  executionProvider: ExecutionProvider
   /** onnxruntime intra-op threads for this session. */
   intraOpThreads: number
 }
@@ -37,7 +37,7 @@ export class ModelSession {
   #failure: Error | undefined
 
   private constructor (worker: Worker, readonly provider: ExecutionProvider, readonly inputName: string, readonly outputName: string,
-    readonly loadMs: number, readonly fallback: string | undefined) {
+    readonly loadMs: number) {
     this.#worker = worker
     worker.on('message', (msg: WorkerReply) => {
       if (msg.type !== 'result' && msg.type !== 'error') return
@@ -77,7 +77,7 @@ export class ModelSession {
       // Only our listeners: removeAllListeners() would also drop the ones Worker uses to ref its port.
       worker.off('message', onMessage).off('error', onError).off('exit', onExit)
     })
-    return new ModelSession(worker, ready.provider, ready.inputName, ready.outputName, ready.loadMs, ready.fallback)
+    return new ModelSession(worker, ready.provider, ready.inputName, ready.outputName, ready.loadMs)
   }
 
   /** Runs one batch: `data` holds `dims` (e.g. [n, 3, 224, 224]) float32 values; its buffer is transferred. */

@@ -1,6 +1,6 @@
 /**
  * Decoding of a KServe v2 infer body, apart from HTTP so it can run in a worker thread
- * (lib/v2-body.ts): JSON.parse, then each input's `data` to compact form. FP32 values become one
+ * (http/v2-body.ts): JSON.parse, then each input's `data` to compact form. FP32 values become one
  * Float32Array, BYTES elements (base64 images) Uint8Arrays. Nested `data` is walked with an
  * explicit stack, never recursion, and may be no deeper than the input's shape: a body nested a
  * million levels deep is a 400, not a stack overflow.

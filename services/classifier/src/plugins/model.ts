@@ -1,12 +1,14 @@
-import { resolveModel, type CatalogEntry } from '@inference-stack/models'
+import type { CatalogEntry, ResolvedModel } from '@inference-stack/models'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { intraOpThreads, type ClassifierConfig } from '../config.js'
 import { Batcher } from '../lib/batcher.js'
-import { toHttpError } from '../lib/errors.js'
+import { toHttpError } from '../http/errors.js'
 import { createClassifierMetrics, type ClassifierMetrics } from '../lib/metrics.js'
 import { preprocess } from '../lib/preprocess.js'
-import { ModelSession, type ExecutionProvider } from '../lib/session.js'
+import { openSessions } from '../lib/open-sessions.js'
+import { planProvider, probeCuda } from '../lib/provider.js'
+import type { ExecutionProvider, ModelSession } from '../lib/session.js'
 
 /** The model being served, as the routes see it. */
 export interface ClassifierModel {
@@ -16,6 +18,8 @@ export interface ClassifierModel {
   /** [3, crop, crop]: one image without the batch dimension. */
   itemShape: number[]
   provider: ExecutionProvider
+  /** Why this provider serves (e.g. no GPU visible), when there is something to say. */
+  providerNote: string | undefined
   inputName: string
   outputName: string
   threads: number
@@ -24,9 +28,9 @@ export interface ClassifierModel {
   /** Resolves when every session has run every batch size once (readiness turns green). */
   warmedUp: Promise<void>
   isReady: () => boolean
-  /** Encoded image -> input tensor; ImageError becomes the matching 4xx HttpError. */
+  /** Encoded image -> input tensor; an ImageError becomes its answer of the error table (4xx). */
   prepare: (image: Buffer) => Promise<{ tensor: Float32Array, ms: number }>
-  /** One input tensor -> its output row, through the batcher; queue full and timeouts become 503. */
+  /** One input tensor -> its output row, through the batcher; queue full, timeouts and shutdown become 503s of the error table. */
   infer: (tensor: Float32Array) => Promise<{ output: Float32Array, queueMs: number, inferenceMs: number }>
 }
 
@@ -53,28 +57,25 @@ async function warmUp (sessions: ModelSession[], itemShape: number[], sizes: num
   }))
 }
 
-/** Loads the model into WORKERS sessions, warms them up, runs the batcher, and closes it all on shutdown. */
-export const model = fp(async function model (app: FastifyInstance, { config }: { config: ClassifierConfig }) {
-  const resolved = await resolveModel(config.MODEL, { modelsDir: config.MODELS_DIR, cacheDir: config.MODEL_CACHE_DIR, verify: true })
+/**
+ * Loads the model into WORKERS sessions on the provider that lib/provider.ts chose,
+ * warms them up, runs the batcher, and closes it all on shutdown.
+ */
+export const model = fp(async function model (app: FastifyInstance, { config, resolved }: { config: ClassifierConfig, resolved: ResolvedModel }) {
   const { entry } = resolved
   const [, channels, h, w] = entry.inputShape
   const itemShape = [channels, h, w]
   const threads = intraOpThreads(config)
   const loadStart = performance.now()
-  const settled = await Promise.allSettled(Array.from({ length: config.WORKERS }, async () =>
-    await ModelSession.create({ modelPath: resolved.path, executionProvider: config.EXECUTION_PROVIDER, intraOpThreads: threads })))
-  const sessions = settled.flatMap((s) => s.status === 'fulfilled' ? [s.value] : [])
-  const failed = settled.find((s) => s.status === 'rejected')
-  if (failed) {
-    await Promise.all(sessions.map(async (s) => await s.close()))
-    throw failed.reason
-  }
+  const plan = planProvider(config.EXECUTION_PROVIDER, probeCuda(), config.ALLOW_CPU_FALLBACK)
+  const { sessions, provider, note, level } = await openSessions(plan, { modelPath: resolved.path, workers: config.WORKERS, intraOpThreads: threads })
   const first = sessions[0]!
   const metrics = createClassifierMetrics(app.metrics)
   metrics.modelLoad.set((performance.now() - loadStart) / 1000)
-  metrics.modelInfo.set({ model: entry.name, sha256_prefix: resolved.sha256.slice(0, 12), execution_provider: first.provider }, 1)
-  if (first.fallback !== undefined) app.log.warn({ reason: first.fallback }, 'EXECUTION_PROVIDER=auto: CUDA is not available, running on CPU')
-  app.log.info({ model: entry.name, file: resolved.path, provider: first.provider, workers: sessions.length, intraOpThreads: threads, loadMs: Math.round(first.loadMs) }, 'model loaded')
+  metrics.modelInfo.set({ model: entry.name, sha256_prefix: resolved.sha256.slice(0, 12), execution_provider: provider }, 1)
+  if (note !== undefined) app.log[level](note)
+  app.log.info({ model: entry.name, file: resolved.path, provider, workers: sessions.length, intraOpThreads: threads, loadMs: Math.round(first.loadMs) }, 'model loaded')
+  app.addReadinessInfo('executionProvider', () => provider)
 
   const batcher = new Batcher({
     runners: sessions,
@@ -91,7 +92,7 @@ export const model = fp(async function model (app: FastifyInstance, { config }: 
 
   let ready = false
   let warmError: Error | undefined
-  const sizes = warmUpSizes(first.provider, config.MAX_BATCH_SIZE)
+  const sizes = warmUpSizes(provider, config.MAX_BATCH_SIZE)
   const warmedUp = warmUp(sessions, itemShape, sizes).then(() => {
     batcher.start()
     ready = true
@@ -104,13 +105,14 @@ export const model = fp(async function model (app: FastifyInstance, { config }: 
   warmedUp.catch(() => {}) // observed through readiness and server.ts
   app.addReadinessCheck('model', () => ready || (warmError ? `warm-up failed: ${warmError.message}` : 'warming up'))
 
-  const rethrow = (err: unknown): never => { throw toHttpError(err, config.RETRY_AFTER_S) ?? err }
+  const rethrow = (err: unknown): never => { throw toHttpError(err) ?? err }
   app.decorate('classifier', {
     entry,
     sha256: resolved.sha256,
     labels: resolved.labels,
     itemShape,
-    provider: first.provider,
+    provider,
+    providerNote: note,
     inputName: first.inputName,
     outputName: first.outputName,
     threads,

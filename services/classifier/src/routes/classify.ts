@@ -1,11 +1,9 @@
 import multipart from '@fastify/multipart'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import type { ClassifierConfig } from '../config.js'
-import { countRejections } from '../lib/rejections.js'
+import { ClassifyBodySchema, ClassifyQuerySchema, ClassifyResponseSchema, DEFAULT_TOPK, ErrorSchema, type ClassifierConfig } from '../contract.js'
+import { acceptRawImages, readImage } from '../http/upload.js'
 import { toProbabilities, topK } from '../lib/postprocess.js'
-import { acceptRawImages, readImage } from '../lib/upload.js'
-import { ClassifyQuerySchema, ClassifyResponseSchema, ErrorSchema } from '../schemas/classify.js'
 
 /** `POST /classify`: upload -> sharp tensor -> batch queue -> onnxruntime -> top-k labels. */
 export default async function classifyRoutes (app: FastifyInstance, { config }: { config: ClassifierConfig }): Promise<void> {
@@ -16,12 +14,11 @@ export default async function classifyRoutes (app: FastifyInstance, { config }: 
 
   app.withTypeProvider<TypeBoxTypeProvider>().post('/classify', {
     bodyLimit: config.MAX_IMAGE_BYTES,
-    onError: countRejections(classifier.metrics),
     schema: {
       summary: 'Classify one image',
-      description: 'Send multipart/form-data with a file field `image`, or the image bytes as the body with an image/* content type.',
-      consumes: ['multipart/form-data', 'image/jpeg', 'image/png', 'image/webp', 'application/octet-stream'],
+      description: 'Send multipart/form-data with a file field `image`, or the image bytes as the body with an image/* (or application/octet-stream) content type.',
       querystring: ClassifyQuerySchema,
+      body: ClassifyBodySchema,
       response: { 200: ClassifyResponseSchema, '4xx': ErrorSchema, '5xx': ErrorSchema }
     }
   }, async (request) => {
@@ -33,7 +30,7 @@ export default async function classifyRoutes (app: FastifyInstance, { config }: 
     // 3 + 4. the batch queue and onnxruntime in a worker thread
     const { output, queueMs, inferenceMs } = await classifier.infer(tensor)
     // 5. softmax -> top-k labels
-    const predictions = topK(toProbabilities(output, classifier.entry.outputKind), request.query.topk, classifier.labels)
+    const predictions = topK(toProbabilities(output, classifier.entry.outputKind), request.query.topk ?? DEFAULT_TOPK, classifier.labels)
     const round = (ms: number): number => Math.round(ms * 100) / 100
     return {
       model: classifier.entry.name,

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { ClassifierConfig } from '../config.js'
-import { InfoResponseSchema } from '../schemas/classify.js'
+import { InfoResponseSchema, type ClassifierConfig } from '../contract.js'
 
 /** `GET /info`: what is served and how: model, checksum, provider in use, batching and limits. */
 export default async function infoRoutes (app: FastifyInstance, { config }: { config: ClassifierConfig }): Promise<void> {
@@ -17,6 +16,7 @@ export default async function infoRoutes (app: FastifyInstance, { config }: { co
     outputKind: classifier.entry.outputKind,
     executionProvider: classifier.provider,
     requestedExecutionProvider: config.EXECUTION_PROVIDER,
+    ...(classifier.providerNote === undefined ? {} : { executionProviderNote: classifier.providerNote }),
     workers: config.WORKERS,
     intraOpThreads: classifier.threads,
     ready: classifier.isReady(),

@@ -1,12 +1,13 @@
-import { HttpError } from '@inference-stack/kit'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyError, FastifyInstance } from 'fastify'
-import type { ClassifierConfig } from '../config.js'
+import { errorFormat } from '@inference-stack/kit'
+import type { FastifyInstance } from 'fastify'
+import {
+  CLASSIFIER_ERRORS, V2ErrorSchema, V2InferRequestSchema, V2InferResponseSchema, V2ModelMetadataSchema, V2ModelParamsSchema, V2ModelReadySchema,
+  type ClassifierConfig
+} from '../contract.js'
+import { InferBodyParser } from '../http/v2-body.js'
+import { encodedImages, fp32Items } from '../http/v2-inputs.js'
 import { toProbabilities, topK } from '../lib/postprocess.js'
-import { countRejections } from '../lib/rejections.js'
-import { InferBodyParser } from '../lib/v2-body.js'
-import { encodedImages, fp32Items } from '../lib/v2-inputs.js'
-import { V2ErrorSchema, V2InferRequestSchema, V2InferResponseSchema, V2ModelMetadataSchema, V2ModelParamsSchema, V2ModelReadySchema } from '../schemas/v2.js'
 
 const MODEL_VERSION = '1'
 
@@ -17,26 +18,18 @@ export default async function v2Routes (app: FastifyInstance, { config }: { conf
   const outputWidth = classifier.labels.length
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
 
+  // v2 errors are `{ "error": "message" }`, not the kit's `{ error: { code, message } }`: same table, another shape.
+  errorFormat(app, 'kserve')
+
   // Infer bodies are decoded by our parser (bounded, off the event loop when large), not fastify's JSON.parse.
-  const bodies = new InferBodyParser(config.MAX_INFER_BYTES, config.RETRY_AFTER_S)
+  const bodies = new InferBodyParser(config.MAX_INFER_BYTES)
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', bodies.parse)
   app.addHook('onClose', async () => { await bodies.close() })
 
-  // v2 errors are `{ "error": "message" }`, not the kit's `{ error: { code, message } }`.
-  app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
-    const status = err.statusCode ?? 500
-    if (status >= 500 && !(err instanceof HttpError)) {
-      request.log.error({ err }, 'unhandled error')
-      return reply.code(500).send({ error: 'internal error; see the service log' })
-    }
-    if (err instanceof HttpError) reply.headers(err.headers)
-    return reply.code(status).send({ error: err.message })
-  })
-
   const modelFor = (params: { name: string, version?: string }): void => {
-    if (params.name !== name) throw new HttpError(404, 'CLASSIFIER_UNKNOWN_MODEL', `unknown model "${params.name}"; this server serves "${name}"`)
-    if (params.version !== undefined && params.version !== MODEL_VERSION) throw new HttpError(404, 'CLASSIFIER_UNKNOWN_VERSION', `model "${name}" has no version "${params.version}"; it has "${MODEL_VERSION}"`)
+    if (params.name !== name) throw CLASSIFIER_ERRORS.error('unknown_model', `unknown model "${params.name}"; this server serves "${name}"`)
+    if (params.version !== undefined && params.version !== MODEL_VERSION) throw CLASSIFIER_ERRORS.error('unknown_version', `model "${name}" has no version "${params.version}"; it has "${MODEL_VERSION}"`)
   }
   const errors = { '4xx': V2ErrorSchema, '5xx': V2ErrorSchema }
 
@@ -62,21 +55,20 @@ export default async function v2Routes (app: FastifyInstance, { config }: { conf
     })
     r.post(`${prefix}/infer`, {
       bodyLimit: config.MAX_INFER_BYTES,
-      onError: countRejections(classifier.metrics),
       schema: { summary: 'v2 inference: FP32 [N,3,224,224] tensor or BYTES [N] base64 images', params: V2ModelParamsSchema, body: V2InferRequestSchema, response: { 200: V2InferResponseSchema, ...errors } }
     }, async (request) => {
       modelFor(request.params)
       const { inputs, outputs, id } = request.body
-      if (inputs.length !== 1) throw new HttpError(400, 'CLASSIFIER_BAD_REQUEST', `expected one input "${classifier.inputName}", got ${inputs.length}`)
+      if (inputs.length !== 1) throw CLASSIFIER_ERRORS.error('bad_request', `expected one input "${classifier.inputName}", got ${inputs.length}`)
       const input = inputs[0]!
-      if (input.name !== classifier.inputName) throw new HttpError(400, 'CLASSIFIER_BAD_REQUEST', `unknown input "${input.name}"; this model takes "${classifier.inputName}"`)
+      if (input.name !== classifier.inputName) throw CLASSIFIER_ERRORS.error('bad_request', `unknown input "${input.name}"; this model takes "${classifier.inputName}"`)
       for (const o of outputs ?? []) {
-        if (o.name !== classifier.outputName) throw new HttpError(400, 'CLASSIFIER_BAD_REQUEST', `unknown output "${o.name}"; this model has "${classifier.outputName}"`)
+        if (o.name !== classifier.outputName) throw CLASSIFIER_ERRORS.error('bad_request', `unknown output "${o.name}"; this model has "${classifier.outputName}"`)
       }
       let tensors: Float32Array[]
       if (input.datatype === 'FP32') tensors = fp32Items(input, classifier.itemShape)
       else if (input.datatype === 'BYTES') tensors = (await Promise.all(encodedImages(input).map(async (image) => await classifier.prepare(image)))).map((p) => p.tensor)
-      else throw new HttpError(400, 'CLASSIFIER_BAD_REQUEST', `input datatype "${input.datatype}" is not accepted; send FP32 tensors or BYTES (base64 images)`)
+      else throw CLASSIFIER_ERRORS.error('bad_request', `input datatype "${input.datatype}" is not accepted; send FP32 tensors or BYTES (base64 images)`)
 
       const rows = (await Promise.all(tensors.map(async (t) => await classifier.infer(t)))).map((res) => res.output)
       const k = outputs?.[0]?.parameters?.classification

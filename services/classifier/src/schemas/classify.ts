@@ -1,10 +1,27 @@
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
 
 export const MAX_TOPK = 20
+export const DEFAULT_TOPK = 5
 
 export const ClassifyQuerySchema = Type.Object({
-  topk: Type.Integer({ minimum: 1, maximum: MAX_TOPK, default: 5, description: 'how many classes to return' })
+  // Optional with a default: the validator fills it in, and the OpenAPI document does not mark it required.
+  topk: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TOPK, default: DEFAULT_TOPK, description: 'how many classes to return' }))
 })
+
+/**
+ * The upload as the OpenAPI document shows it (and /docs "Try it out" sends it): a multipart form
+ * with the file field `image`, or the image bytes as the body. The classify scope reads the upload
+ * itself (http/upload.ts): the multipart form never reaches the validator (`nullable`), and raw
+ * bytes are described, never validated (no body has the media type `image/*`).
+ */
+export const ClassifyBodySchema = {
+  content: {
+    'multipart/form-data': {
+      schema: Type.Object({ image: Type.String({ format: 'binary', description: 'the image: JPEG, PNG, WebP, GIF, TIFF, HEIF or AVIF' }) }, { nullable: true })
+    },
+    'image/*': { schema: Type.String({ format: 'binary', description: 'the image bytes, with their image/* content type (or application/octet-stream)' }) }
+  }
+}
 
 export const PredictionSchema = Type.Object({
   index: Type.Integer({ description: 'ImageNet class index (0-999)' }),
@@ -22,10 +39,8 @@ export const ClassifyResponseSchema = Type.Object({
     total: Type.Number({ description: 'from the request to the answer, body upload excluded' })
   })
 })
-
-export const ErrorSchema = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String() })
-})
+/** The answer of `POST /classify`. */
+export type ClassifyResponse = Static<typeof ClassifyResponseSchema>
 
 export const InfoResponseSchema = Type.Object({
   model: Type.String(),
@@ -39,6 +54,7 @@ export const InfoResponseSchema = Type.Object({
   outputKind: Type.String(),
   executionProvider: Type.String({ description: 'the provider actually in use' }),
   requestedExecutionProvider: Type.String(),
+  executionProviderNote: Type.Optional(Type.String({ description: 'why this provider serves, e.g. no GPU visible, or CUDA failed and ALLOW_CPU_FALLBACK=true' })),
   workers: Type.Integer(),
   intraOpThreads: Type.Integer(),
   ready: Type.Boolean(),
@@ -52,3 +68,5 @@ export const InfoResponseSchema = Type.Object({
   limits: Type.Object({ maxImageBytes: Type.Integer(), maxInputPixels: Type.Integer() }),
   preprocessing: Type.Record(Type.String(), Type.Unknown())
 })
+/** The answer of `GET /info`. */
+export type InfoResponse = Static<typeof InfoResponseSchema>

@@ -1,8 +1,7 @@
-import { bodyLimitOf, HttpError } from '@inference-stack/kit'
+import { bodyLimitOf } from '@inference-stack/kit'
+import type { HttpError } from '@inference-stack/kit/contract'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-
-/** Seconds a client should wait when the frontend already holds MAX_BUFFERED_BYTES of bodies. */
-export const BUFFER_FULL_RETRY_AFTER_S = 1
+import { FRONTEND_ERRORS } from '../contract.js'
 
 export interface BodyBufferOptions {
   /** Time to receive a whole body (BODY_TIMEOUT_MS); then 408. */
@@ -14,15 +13,13 @@ export interface BodyBufferOptions {
 /** The bytes of the buffer one request holds, given back when its answer is over. */
 interface Share { bytes: number }
 
-// The client is cut off mid-body: Node closes the connection after the answer instead of reading on.
-const close = { connection: 'close' }
-
 /**
  * Request bodies are received whole here before anything is forwarded, as nginx does by default:
  * a client trickling its upload holds a socket of the frontend for at most `timeoutMs`, never a
  * connection to a service, so a few hundred slow clients cannot take the upstream pools. Memory is
  * bounded by `maxBufferedBytes` across all requests: a declared length is reserved before the
  * `100 Continue` goes out (`admit`, an onRequest hook), a chunked body as it arrives (`parse`).
+ * A client refused mid-body has its connection closed after the answer (plugins/proxy.ts).
  */
 export class BodyBuffer {
   #held = 0
@@ -65,7 +62,7 @@ export class BodyBuffer {
     const onData = (chunk: Buffer): void => {
       received += chunk.length
       if (received > limit) {
-        finish(new HttpError(413, 'FRONTEND_BODY_TOO_LARGE', `the request body is over ${limit} bytes, the limit for ${request.method} ${request.routeOptions.url ?? ''}`, close))
+        finish(FRONTEND_ERRORS.error('body_too_large', `the request body is over ${limit} bytes, the limit for ${request.method} ${request.routeOptions.url ?? ''}`))
         return
       }
       // Node's parser never delivers more than a declared Content-Length.
@@ -82,8 +79,8 @@ export class BodyBuffer {
     const onEnd = (): void => { finish(null) }
     const timer = setTimeout(() => {
       const length = request.headers['content-length']
-      finish(new HttpError(408, 'FRONTEND_BODY_TIMEOUT',
-        `the request body did not arrive within ${this.options.timeoutMs} ms (BODY_TIMEOUT_MS): ${received} of ${length ?? 'an unknown number of'} bytes came`, close))
+      finish(FRONTEND_ERRORS.error('body_timeout',
+        `the request body did not arrive within ${this.options.timeoutMs} ms (BODY_TIMEOUT_MS): ${received} of ${length ?? 'an unknown number of'} bytes came`))
     }, this.options.timeoutMs)
     payload.on('data', onData)
     payload.on('end', onEnd)
@@ -97,8 +94,7 @@ export class BodyBuffer {
   }
 
   #full (bytes: number): HttpError {
-    return new HttpError(503, 'FRONTEND_BUSY',
-      `the frontend is receiving ${this.#held} bytes of request bodies, and ${bytes} more would pass its MAX_BUFFERED_BYTES (${this.options.maxBufferedBytes}); retry shortly`,
-      { 'retry-after': String(BUFFER_FULL_RETRY_AFTER_S), ...close })
+    return FRONTEND_ERRORS.error('busy',
+      `the frontend is receiving ${this.#held} bytes of request bodies, and ${bytes} more would pass its MAX_BUFFERED_BYTES (${this.options.maxBufferedBytes}); retry shortly`)
   }
 }

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { errorBody, type HttpError } from '@inference-stack/kit'
+import type { HttpError } from '@inference-stack/kit/contract'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Pool, type Dispatcher } from 'undici'
 import { endToEnd } from './hop-by-hop.js'
@@ -55,11 +55,10 @@ export class Forwarder {
   /** @internal An exchange is over (answered, failed or timed out). */
   done (): void { this.#inFlight-- }
 
-  /** @internal Answers `reply` with `error` (JSON) and counts it. */
+  /** @internal Counts `error` and answers `reply` with it: the kit's error handler sends its table entry (Retry-After included) and logs it. */
   fail (reply: FastifyReply, error: HttpError): void {
     this.options.onFailure?.(error.code)
-    reply.log.warn({ upstream: this.upstream.name, code: error.code }, error.message)
-    reply.code(error.statusCode).headers(error.headers).send(errorBody(error.code, error.message))
+    reply.send(error)
   }
 
   /** After the server has drained: what is still pending was for clients that left. */

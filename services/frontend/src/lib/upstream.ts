@@ -1,4 +1,5 @@
-import { HttpError } from '@inference-stack/kit'
+import type { HttpError } from '@inference-stack/kit/contract'
+import { FRONTEND_ERRORS } from '../contract.js'
 import type { UpstreamName } from './public-routes.js'
 
 /** A service the frontend forwards to. */
@@ -9,11 +10,6 @@ export interface Upstream {
   /** How long a forwarded request may take, from forwarding (queueing for a connection included) to the end of the answer. */
   timeoutMs: number
 }
-
-/** Seconds a client should wait before retrying an upstream that refused the connection. */
-export const UNAVAILABLE_RETRY_AFTER_S = 5
-/** Seconds a client should wait when every connection to an upstream is busy and its queue is full. */
-export const BUSY_RETRY_AFTER_S = 1
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
 const TIMEOUT_CODES = new Set(['FRONTEND_UPSTREAM_DEADLINE', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
@@ -35,27 +31,22 @@ export class DeadlineError extends Error {
 
 /** Every connection to the upstream is busy and as many requests wait as its queue holds. */
 export function upstreamBusy (upstream: Upstream, waiting: number): HttpError {
-  return new HttpError(503, 'FRONTEND_UPSTREAM_BUSY',
-    `the ${upstream.name} service has ${waiting} requests in progress or waiting, the most allowed (UPSTREAM_CONNECTIONS + UPSTREAM_MAX_QUEUE); retry shortly`,
-    { 'retry-after': String(BUSY_RETRY_AFTER_S) })
+  return FRONTEND_ERRORS.error('upstream_busy',
+    `the ${upstream.name} service has ${waiting} requests in progress or waiting, the most allowed (UPSTREAM_CONNECTIONS + UPSTREAM_MAX_QUEUE); retry shortly`)
 }
 
 /**
- * Turns a failed forward into the answer the client gets: 504 when the upstream
- * was too slow, 503 + Retry-After when it cannot be reached, 502 when it broke
- * the connection. Never HTML, never a hang.
+ * Turns a failed forward into the answer the client gets (the error table's entries): 504 when
+ * the upstream was too slow, 503 + Retry-After when it cannot be reached, 502 when it broke the
+ * connection. Never HTML, never a hang.
  */
 export function upstreamFailure (upstream: Upstream, err: Error): HttpError {
   const code = rootCode(err)
   if (code !== undefined && UNREACHABLE_CODES.has(code)) {
-    return new HttpError(503, 'FRONTEND_UPSTREAM_UNAVAILABLE',
-      `the ${upstream.name} service is unavailable (${code} at ${upstream.url})`,
-      { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_S) })
+    return FRONTEND_ERRORS.error('upstream_unavailable', `the ${upstream.name} service is unavailable (${code} at ${upstream.url})`, { cause: err })
   }
   if (code !== undefined && TIMEOUT_CODES.has(code)) {
-    return new HttpError(504, 'FRONTEND_UPSTREAM_TIMEOUT',
-      `the ${upstream.name} service did not answer within ${upstream.timeoutMs} ms`)
+    return FRONTEND_ERRORS.error('upstream_timeout', `the ${upstream.name} service did not answer within ${upstream.timeoutMs} ms`, { cause: err })
   }
-  return new HttpError(502, 'FRONTEND_UPSTREAM_ERROR',
-    `the ${upstream.name} service broke the connection without a valid answer (${code ?? err.message})`)
+  return FRONTEND_ERRORS.error('upstream_error', `the ${upstream.name} service broke the connection without a valid answer (${code ?? err.message})`, { cause: err })
 }

@@ -1,8 +1,9 @@
 import { once } from 'node:events'
 import { createServer } from 'node:http'
-import { errorBody } from '@inference-stack/kit'
+import { errorBody } from '@inference-stack/kit/contract'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { FRONTEND_ERRORS } from '../contract.js'
 
 export interface MetricsPortOptions { host: string, port: number }
 
@@ -18,12 +19,12 @@ export const metricsPort = fp(async function metricsPort (app: FastifyInstance, 
       response.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) }).end(body)
     }
     if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) {
-      answer(404, 'application/json; charset=utf-8', JSON.stringify(errorBody('FRONTEND_NOT_FOUND', `no route for ${request.method ?? 'GET'} ${path}; this port serves GET /metrics`)))
+      answer(FRONTEND_ERRORS.specs.not_found.status, 'application/json; charset=utf-8', JSON.stringify(errorBody(FRONTEND_ERRORS.specs.not_found.code, `no route for ${request.method ?? 'GET'} ${path}; this port serves GET /metrics`)))
       return
     }
     app.metrics.metrics().then((text) => { answer(200, app.metrics.contentType, text) }, (err: unknown) => {
       app.log.error({ err }, 'collecting metrics failed')
-      answer(500, 'application/json; charset=utf-8', JSON.stringify(errorBody('FRONTEND_INTERNAL', 'collecting metrics failed; see the service log')))
+      answer(500, 'application/json; charset=utf-8', JSON.stringify(errorBody(FRONTEND_ERRORS.specs.internal.code, 'collecting metrics failed; see the service log')))
     })
   })
   server.listen(opts.port, opts.host)

@@ -1,4 +1,3 @@
-import { metrics as kitMetrics } from '@inference-stack/kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter } from 'prom-client'
@@ -11,15 +10,14 @@ declare module 'fastify' {
 }
 
 /**
- * The kit's process and HTTP metrics, plus failed forwards per upstream. Not served on the public
+ * Failed forwards per upstream, beside the kit's process and HTTP metrics. Not served on the public
  * port: plugins/metrics-port.ts serves them on METRICS_PORT.
  */
 export const frontendMetrics = fp(async function frontendMetrics (app: FastifyInstance) {
-  await app.register(kitMetrics, { service: 'frontend', route: false })
   app.decorate('upstreamFailures', new Counter({
     name: 'frontend_upstream_failures_total',
     help: 'Requests the frontend could not forward, by upstream and error code.',
     labelNames: ['upstream', 'code'] as const,
     registers: [app.metrics]
   }))
-}, { name: 'frontend-metrics' })
+}, { name: 'frontend-metrics', dependencies: ['kit-metrics'] })

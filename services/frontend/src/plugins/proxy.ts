@@ -1,6 +1,6 @@
-import { HttpError } from '@inference-stack/kit'
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
+import { FRONTEND_ERRORS } from '../contract.js'
 import { BodyBuffer } from '../lib/body-buffer.js'
 import { Forwarder } from '../lib/forwarder.js'
 import { PUBLIC_ROUTES, type BodyKind, type PublicRoute } from '../lib/public-routes.js'
@@ -65,6 +65,12 @@ async function forward (scope: FastifyInstance, { forwarder, routes, bodyLimits,
   // Bodies are received whole and forwarded as bytes: this scope parses nothing (the classifier reads multipart itself).
   scope.removeAllContentTypeParsers()
   scope.addContentTypeParser('*', bodies.parse)
+  // A body refused before it was read whole (too large, too slow, no room, rate limited): the
+  // answer closes the connection, or Node would read the rest of an upload nobody wants.
+  scope.addHook('onError', (request, reply, _error, done) => {
+    if (!request.raw.complete) reply.header('connection', 'close')
+    done()
+  })
 
   for (const route of routes) {
     const prefix = route.prefix
@@ -73,7 +79,7 @@ async function forward (scope: FastifyInstance, { forwarder, routes, bodyLimits,
       // decodes before matching, so a prefix written with escapes (/api/%70rime) is no match here.
       if (!request.url.startsWith(prefix)) { reply.callNotFound(); return }
       const target = request.url.slice(prefix.length)
-      if (hasDotSegment(target)) throw new HttpError(400, 'FRONTEND_BAD_PATH', `a path segment may not be "." or ".." (${request.url.split('?')[0]})`)
+      if (hasDotSegment(target)) throw FRONTEND_ERRORS.error('bad_path', `a path segment may not be "." or ".." (${request.url.split('?')[0]})`)
       forwarder.forward(request, reply, target, Buffer.isBuffer(request.body) ? request.body : null)
     }
     // The rate limit first: a refused client reserves no buffer space.

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit'
-import { HttpError } from '@inference-stack/kit'
 import type { FastifyInstance, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
+import { FRONTEND_ERRORS } from '../contract.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,7 +32,7 @@ export const rateLimiting = fp(async function rateLimiting (app: FastifyInstance
     global: false,
     max: opts.max,
     timeWindow: opts.timeWindowMs,
-    errorResponseBuilder: (request, context) => new HttpError(429, 'FRONTEND_RATE_LIMITED',
+    errorResponseBuilder: (request, context) => FRONTEND_ERRORS.error('rate_limited',
       `${request.ip} sent more than ${context.max} API requests in ${opts.timeWindowMs / 1000} s (RATE_LIMIT_MAX); retry in ${context.after}`)
   })
   app.decorate('apiRateLimit', app.rateLimit())

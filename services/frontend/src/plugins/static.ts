@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
-import { errorBody } from '@inference-stack/kit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { FRONTEND_ERRORS } from '../contract.js'
 
 /** Where `npm run build` puts the page: services/frontend/dist/public (same from src/ and dist/). */
 export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../dist/public', import.meta.url))
@@ -17,7 +17,8 @@ export const staticPage = fp(async function staticPage (app: FastifyInstance, op
   if (!existsSync(join(root, 'index.html'))) {
     const message = `the page is not built (${join(root, 'index.html')} is missing); run npm run build`
     app.log.warn(message)
-    app.get('/', async (_request, reply) => reply.code(503).send(errorBody('FRONTEND_PAGE_NOT_BUILT', message)))
+    // Said once above: not again for every request.
+    app.get('/', { logLevel: 'error' }, async () => { throw FRONTEND_ERRORS.error('page_not_built', message) })
     return
   }
   await app.register(fastifyStatic, {

@@ -1,14 +1,15 @@
 import { Worker } from 'node:worker_threads'
 import { workerScript } from '@inference-stack/kit'
-import type { CheckAnswer, ParsedNumber } from './check.js'
+import type { CheckResult } from '../schemas/check.js'
+import type { ParsedNumber } from './check.js'
 import type { CheckTask, CheckTaskReply } from './check-protocol.js'
 
 /** Why the pool refused or lost a task. */
 export type PoolErrorKind = 'queue_full' | 'worker_failed' | 'closed'
 
 export class PoolError extends Error {
-  constructor (readonly kind: PoolErrorKind, message: string) {
-    super(message)
+  constructor (readonly kind: PoolErrorKind, message: string, options?: ErrorOptions) {
+    super(message, options)
     this.name = 'PoolError'
   }
 }
@@ -25,7 +26,7 @@ export interface CheckPoolOptions {
 /** A worker that keeps failing to start is tried again after this delay, not in a tight loop. */
 const RESTART_DELAY_MS = 1000
 
-interface Task { numbers: ParsedNumber[], resolve: (answers: CheckAnswer[]) => void, reject: (err: Error) => void }
+interface Task { numbers: ParsedNumber[], resolve: (answers: CheckResult[]) => void, reject: (err: Error) => void }
 interface Slot { worker: Worker, ready: boolean, started: Promise<void>, task?: Task & { id: number }, error?: Error }
 
 /**
@@ -38,7 +39,7 @@ export class CheckPool {
   readonly #url: URL
   readonly #slots: Slot[] = []
   readonly #queue: Task[] = []
-  readonly #pending = new Set<Promise<CheckAnswer[]>>()
+  readonly #pending = new Set<Promise<CheckResult[]>>()
   #nextId = 0
   #closing: Promise<void> | undefined
 
@@ -69,13 +70,13 @@ export class CheckPool {
   get queueDepth (): number { return this.#queue.length }
 
   /** Decides `numbers` in one worker; rejects with {@link PoolError} when full, closing or on a worker's death. */
-  async run (numbers: ParsedNumber[]): Promise<CheckAnswer[]> {
+  async run (numbers: ParsedNumber[]): Promise<CheckResult[]> {
     if (this.#closing) throw new PoolError('closed', 'the check pool is shutting down')
     const idle = this.#slots.find((slot) => slot.ready && slot.task === undefined)
     if (idle === undefined && this.#queue.length >= this.maxQueue) {
       throw new PoolError('queue_full', `every check worker (${this.size}) is busy and ${this.#queue.length} checks are waiting`)
     }
-    const result = new Promise<CheckAnswer[]>((resolve, reject) => {
+    const result = new Promise<CheckResult[]>((resolve, reject) => {
       const task = { numbers, resolve, reject }
       if (idle === undefined) this.#queue.push(task)
       else this.#dispatch(idle, task)
@@ -118,7 +119,7 @@ export class CheckPool {
     worker.on('error', (err) => { slot.error = err }) // 'exit' follows
     worker.on('exit', (code) => {
       const reason = slot.error?.message ?? `exit code ${code}`
-      started?.reject(new Error(`a prime check worker failed to start: ${reason}`))
+      started?.reject(new Error(`a prime check worker failed to start: ${reason}`, { cause: slot.error }))
       this.#exited(slot, reason)
     })
     return slot
@@ -136,7 +137,7 @@ export class CheckPool {
   }
 
   #exited (slot: Slot, reason: string): void {
-    slot.task?.reject(new PoolError('worker_failed', `the worker deciding this number stopped (${reason})`))
+    slot.task?.reject(new PoolError('worker_failed', `the worker deciding this number stopped (${reason})`, { cause: slot.error }))
     slot.task = undefined
     const wasReady = slot.ready
     slot.ready = false
@@ -147,7 +148,7 @@ export class CheckPool {
     }
     if (wasReady) return replace()
     // It died while starting: waiting tasks might wait forever, so refuse them and retry later.
-    for (const task of this.#queue.splice(0)) task.reject(new PoolError('worker_failed', `no check worker could start (${reason})`))
+    for (const task of this.#queue.splice(0)) task.reject(new PoolError('worker_failed', `no check worker could start (${reason})`, { cause: slot.error }))
     setTimeout(replace, RESTART_DELAY_MS).unref()
   }
 }

@@ -1,18 +1,9 @@
-import { parseDecimal, type ParseResult } from './parse.js'
-import { checkPrimality, type PrimalityMethod } from './primality.js'
-
-/** The answer to one number, in the API's shape (`number` and `is_prime` kept from the workshop API). */
-export interface CheckAnswer {
-  number: string
-  is_prime: boolean
-  digits: number
-  method: PrimalityMethod
-  factor?: string
-  elapsed_ms: number
-}
+import type { CheckResult } from '../schemas/check.js'
+import { parseDecimal, type ParseProblem, type ParseResult } from './parse.js'
+import { checkPrimality } from './primality.js'
 
 export class CheckInputError extends Error {
-  constructor (readonly code: string, message: string) {
+  constructor (readonly kind: ParseProblem, message: string) {
     super(message)
     this.name = 'CheckInputError'
   }
@@ -23,12 +14,12 @@ export type ParsedNumber = Extract<ParseResult, { ok: true }>
 /** Parses `input`, or throws {@link CheckInputError} saying what is wrong with it. */
 export function parseOrThrow (input: string, maxDigits: number): ParsedNumber {
   const parsed = parseDecimal(input, maxDigits)
-  if (!parsed.ok) throw new CheckInputError(parsed.code, parsed.message)
+  if (!parsed.ok) throw new CheckInputError(parsed.kind, parsed.message)
   return parsed
 }
 
-/** Decides the primality of a parsed number and times it. */
-export function decide (parsed: ParsedNumber): CheckAnswer {
+/** Decides the primality of a parsed number and times it: the answer in the API's shape (schemas/check.ts). */
+export function decide (parsed: ParsedNumber): CheckResult {
   const started = performance.now()
   const result = checkPrimality(parsed.value)
   const elapsed = performance.now() - started

@@ -1,8 +1,9 @@
-export type ParseErrorCode = 'PRIME_BAD_NUMBER' | 'PRIME_TOO_MANY_DIGITS'
+/** What is wrong with an input: its kind in the prime error table (contract.ts). */
+export type ParseProblem = 'bad_number' | 'too_many_digits'
 
 export type ParseResult =
   | { ok: true, value: bigint, canonical: string, digits: number }
-  | { ok: false, code: ParseErrorCode, message: string }
+  | { ok: false, kind: ParseProblem, message: string }
 
 /** How much of a bad input an error message repeats. */
 export const MAX_ECHO_CHARS = 40
@@ -50,11 +51,11 @@ function diagnose (input: string): string {
  * so the work done on any input is bounded by its length.
  */
 export function parseDecimal (input: string, maxDigits: number): ParseResult {
-  if (!DIGITS.test(input)) return { ok: false, code: 'PRIME_BAD_NUMBER', message: diagnose(input) }
+  if (!DIGITS.test(input)) return { ok: false, kind: 'bad_number', message: diagnose(input) }
   if (input.length > maxDigits) {
     return {
       ok: false,
-      code: 'PRIME_TOO_MANY_DIGITS',
+      kind: 'too_many_digits',
       message: `"${input.slice(0, 20)}..." has ${input.length} digits; the limit is ${maxDigits} (PRIME_MAX_DIGITS)`
     }
   }

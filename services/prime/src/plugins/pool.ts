@@ -1,20 +1,19 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+import type { HttpError } from '@inference-stack/kit/contract'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, Gauge, Histogram } from 'prom-client'
-import type { PrimeConfig } from '../config.js'
-import { decide, digitsBucket, type CheckAnswer, type ParsedNumber } from '../lib/check.js'
+import { PRIME_ERRORS, type CheckResult, type PrimeConfig } from '../contract.js'
+import { decide, digitsBucket, type ParsedNumber } from '../lib/check.js'
 import { CheckPool, PoolError } from '../lib/check-pool.js'
-import { fromPoolError, REJECT_REASONS, Rejection } from '../lib/rejections.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    checkPool: CheckPool
     /**
      * Decides numbers in order: all in one worker task when one of them has PRIME_WORKER_MIN_DIGITS
-     * digits or more, inline otherwise. Throws a 503 {@link Rejection} when the pool cannot take them.
+     * digits or more, inline otherwise. Throws a 503 of the error table when the pool cannot take them.
      */
-    checkNumbers: (numbers: ParsedNumber[]) => Promise<CheckAnswer[]>
+    checkNumbers: (numbers: ParsedNumber[]) => Promise<CheckResult[]>
   }
 }
 
@@ -28,8 +27,20 @@ export interface PoolPluginOptions {
 const YIELD_EVERY_MS = 20
 const CHECK_BUCKETS = [0.00001, 0.0001, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
 
-async function checkInline (numbers: ParsedNumber[]): Promise<CheckAnswer[]> {
-  const answers: CheckAnswer[] = []
+/** The answer a client gets when the pool refuses or loses its check. */
+export function fromPoolError (err: PoolError): HttpError {
+  switch (err.kind) {
+    case 'queue_full':
+      return PRIME_ERRORS.error('queue_full', `${err.message}, the most allowed (PRIME_WORKERS, PRIME_MAX_QUEUE); retry shortly`, { cause: err })
+    case 'worker_failed':
+      return PRIME_ERRORS.error('worker_failed', `${err.message}; the worker is being replaced, retry shortly`, { cause: err })
+    case 'closed':
+      return PRIME_ERRORS.error('shutting_down', 'the service is shutting down; retry shortly', { cause: err })
+  }
+}
+
+async function checkInline (numbers: ParsedNumber[]): Promise<CheckResult[]> {
+  const answers: CheckResult[] = []
   let lastYield = performance.now()
   for (const number of numbers) {
     answers.push(decide(number))
@@ -44,7 +55,6 @@ async function checkInline (numbers: ParsedNumber[]): Promise<CheckAnswer[]> {
 /** The worker pool for big checks: started on register, drained and ended on close. */
 export const pool = fp(async function primePool (app: FastifyInstance, { config, workerEntry }: PoolPluginOptions) {
   const pool = await CheckPool.create({ size: config.PRIME_WORKERS, maxQueue: config.PRIME_MAX_QUEUE, entry: workerEntry })
-  app.decorate('checkPool', pool)
   app.addHook('onClose', async () => { await pool.close() })
   app.addReadinessCheck('prime-pool', () => pool.alive === pool.size || `${pool.alive} of ${pool.size} check workers alive`)
 
@@ -57,20 +67,15 @@ export const pool = fp(async function primePool (app: FastifyInstance, { config,
     registers
   })
   const checks = new Counter({ name: 'prime_checks_total', help: 'Numbers decided, by where: inline or pool.', labelNames: ['where'] as const, registers })
-  const rejected = new Counter({ name: 'prime_rejected_requests_total', help: 'Requests refused with 503, by reason.', labelNames: ['reason'] as const, registers })
-  for (const reason of REJECT_REASONS) rejected.inc({ reason }, 0)
   const gauge = (name: string, help: string, read: () => number) =>
     app.metrics.registerMetric(new Gauge({ name, help, registers: [], collect () { this.set(read()) } }))
   gauge('prime_queue_depth', 'Checks waiting for a worker.', () => pool.queueDepth)
   gauge('prime_workers_busy', 'Workers deciding a check now.', () => pool.busy)
   gauge('prime_workers_alive', 'Workers able to take checks.', () => pool.alive)
-  app.addHook('onError', async (_request, _reply, err) => {
-    if (err instanceof Rejection) rejected.inc({ reason: err.reason })
-  })
 
-  app.decorate('checkNumbers', async (numbers: ParsedNumber[]): Promise<CheckAnswer[]> => {
+  app.decorate('checkNumbers', async (numbers: ParsedNumber[]): Promise<CheckResult[]> => {
     const where = numbers.some((n) => n.digits >= config.PRIME_WORKER_MIN_DIGITS) ? 'pool' : 'inline'
-    let answers: CheckAnswer[]
+    let answers: CheckResult[]
     try {
       answers = where === 'pool' ? await pool.run(numbers) : await checkInline(numbers)
     } catch (err) {

@@ -1,10 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { HttpError } from '@inference-stack/kit'
 import type { FastifyInstance } from 'fastify'
-import type { PrimeConfig } from '../config.js'
+import { BatchBodySchema, BatchResultSchema, CheckResultSchema, ErrorSchema, NumberParamsSchema, PRIME_ERRORS, type PrimeConfig } from '../contract.js'
 import { CheckInputError, parseOrThrow, type ParsedNumber } from '../lib/check.js'
-import { Rejection } from '../lib/rejections.js'
-import { BatchBodySchema, BatchResultSchema, CheckResultSchema, ErrorSchema, NumberParamsSchema } from '../schemas/check.js'
 
 export interface CheckRoutesOptions { config: PrimeConfig }
 
@@ -16,7 +13,7 @@ export async function checkRoutes (fastify: FastifyInstance, { config }: CheckRo
     try {
       return parseOrThrow(input, config.PRIME_MAX_DIGITS)
     } catch (err) {
-      if (err instanceof CheckInputError) throw new HttpError(400, err.code, where + err.message)
+      if (err instanceof CheckInputError) throw PRIME_ERRORS.error(err.kind, where + err.message, { cause: err })
       throw err
     }
   }
@@ -45,7 +42,7 @@ export async function checkRoutes (fastify: FastifyInstance, { config }: CheckRo
       if (!Array.isArray(numbers)) return
       const i = numbers.findIndex((n) => typeof n === 'number')
       if (i >= 0) {
-        throw new HttpError(400, 'PRIME_BAD_NUMBER',
+        throw PRIME_ERRORS.error('bad_number',
           `numbers[${i}] is a JSON number: send every number as a string of digits, e.g. "97" ` +
           '(JSON numbers lose digits beyond 2^53, so the value read may not be the one sent)')
       }
@@ -53,17 +50,17 @@ export async function checkRoutes (fastify: FastifyInstance, { config }: CheckRo
   }, async (request) => {
     const { numbers } = request.body
     if (numbers.length > config.PRIME_MAX_BATCH) {
-      throw new HttpError(400, 'PRIME_TOO_MANY_NUMBERS',
+      throw PRIME_ERRORS.error('too_many_numbers',
         `${numbers.length} numbers in one batch; the limit is ${config.PRIME_MAX_BATCH} (PRIME_MAX_BATCH)`)
     }
     const parsed = numbers.map((input, i) => parse(input, `numbers[${i}]: `))
     const totalDigits = numbers.reduce((sum, input) => sum + input.length, 0)
     if (totalDigits > config.PRIME_MAX_BATCH_DIGITS) {
-      throw new HttpError(400, 'PRIME_BATCH_TOO_LARGE',
+      throw PRIME_ERRORS.error('batch_too_large',
         `the batch has ${totalDigits} digits in all; the limit is ${config.PRIME_MAX_BATCH_DIGITS} (PRIME_MAX_BATCH_DIGITS)`)
     }
     if (batchesInFlight >= config.PRIME_MAX_CONCURRENT_BATCHES) {
-      throw new Rejection('batches_in_progress', 'PRIME_BUSY',
+      throw PRIME_ERRORS.error('batches_in_progress',
         `${batchesInFlight} batches are in progress, the most allowed (PRIME_MAX_CONCURRENT_BATCHES); retry shortly`)
     }
     batchesInFlight++

@@ -4,6 +4,7 @@ export const NumberParamsSchema = Type.Object({
   number: Type.String({ description: 'a non-negative integer in ASCII decimal digits, e.g. 97', examples: ['1000000007'] })
 })
 
+/** The answer to one number (`number` and `is_prime` kept from the workshop API). */
 export const CheckResultSchema = Type.Object({
   number: Type.String({ description: 'the number in canonical decimal form (leading zeros dropped)' }),
   is_prime: Type.Boolean(),
@@ -25,15 +26,8 @@ export const BatchBodySchema = Type.Object({
     examples: [['97', '91', '1000000007']]
   })
 }, { additionalProperties: false })
-export type BatchBody = Static<typeof BatchBodySchema>
 
 export const BatchResultSchema = Type.Object({
   results: Type.Array(CheckResultSchema, { description: 'one result per input, in input order' })
 })
-
-export const ErrorSchema = Type.Object({
-  error: Type.Object({
-    code: Type.String({ examples: ['PRIME_BAD_NUMBER'] }),
-    message: Type.String()
-  })
-}, { description: 'what was wrong with the request' })
+export type BatchResult = Static<typeof BatchResultSchema>

@@ -1,10 +1,10 @@
-import { HttpError } from '@inference-stack/kit'
-import type { V2Tensor } from '../schemas/v2.js'
+import type { HttpError } from '@inference-stack/kit/contract'
+import { CLASSIFIER_ERRORS, type V2Tensor } from '../contract.js'
 
 /** Most images one v2 request may carry (each is queued separately). */
 export const V2_MAX_BATCH = 64
 
-const bad = (message: string): HttpError => new HttpError(400, 'CLASSIFIER_BAD_REQUEST', message)
+const bad = (message: string): HttpError => CLASSIFIER_ERRORS.error('bad_request', message)
 
 /**
  * An FP32 input `[N, ...itemShape]` split into N item tensors. Its `data` arrives decoded

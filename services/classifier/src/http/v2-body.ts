@@ -1,15 +1,17 @@
 import { Worker } from 'node:worker_threads'
-import { HttpError, workerScript } from '@inference-stack/kit'
+import { workerScript } from '@inference-stack/kit'
+import type { HttpError } from '@inference-stack/kit/contract'
 import type { FastifyRequest } from 'fastify'
-import { decodeInferBody, V2BodyError } from './v2-decode.js'
-import type { DecodeJob, DecodeReply } from './v2-decode-worker.js'
+import { CLASSIFIER_ERRORS } from '../contract.js'
+import { decodeInferBody, V2BodyError } from '../lib/v2-decode.js'
+import type { DecodeJob, DecodeReply } from '../lib/v2-decode-worker.js'
 
 /** Bodies up to this size are decoded on the event loop (a few ms); larger ones in the worker. */
 export const INLINE_DECODE_BYTES = 256 * 1024
 /** Large bodies in or waiting for the decoder at once; more get 503 + Retry-After. */
 export const MAX_PENDING_DECODES = 4
 
-const bad = (message: string): HttpError => new HttpError(400, 'CLASSIFIER_BAD_REQUEST', message)
+const bad = (message: string): HttpError => CLASSIFIER_ERRORS.error('bad_request', message)
 
 /**
  * The content-type parser of KServe v2 infer requests: the body up to MAX_INFER_BYTES (413 beyond,
@@ -22,14 +24,14 @@ export class InferBodyParser {
   readonly #pending = new Map<number, { resolve: (body: unknown) => void, reject: (err: Error) => void }>()
   #nextId = 0
 
-  constructor (readonly limit: number, readonly retryAfterS: number) {}
+  constructor (readonly limit: number) {}
 
   parse = async (request: FastifyRequest, payload: AsyncIterable<Buffer>): Promise<unknown> => {
     const chunks: Buffer[] = []
     let total = 0
     for await (const chunk of payload) {
       total += chunk.length
-      if (total > this.limit) throw new HttpError(413, 'CLASSIFIER_BODY_TOO_LARGE', `the infer request body is over ${this.limit} bytes (MAX_INFER_BYTES), the limit for ${request.method} ${request.routeOptions.url ?? ''}`)
+      if (total > this.limit) throw CLASSIFIER_ERRORS.error('infer_body_too_large', `the infer request body is over ${this.limit} bytes (MAX_INFER_BYTES), the limit for ${request.method} ${request.routeOptions.url ?? ''}`)
       chunks.push(chunk)
     }
     return await this.decode(Buffer.concat(chunks, total))
@@ -45,7 +47,7 @@ export class InferBodyParser {
       }
     }
     if (this.#pending.size >= MAX_PENDING_DECODES) {
-      throw new HttpError(503, 'CLASSIFIER_BUSY', `${this.#pending.size} large infer bodies are being decoded, the most at once; retry shortly`, { 'retry-after': String(this.retryAfterS) })
+      throw CLASSIFIER_ERRORS.error('decoder_busy', `${this.#pending.size} large infer bodies are being decoded, the most at once; retry shortly`)
     }
     // Hand the bytes over without a copy when they own their memory.
     const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Buffer.from(bytes)
@@ -57,7 +59,7 @@ export class InferBodyParser {
 
   #start (): Worker {
     if (this.#worker !== undefined) return this.#worker
-    const worker = new Worker(workerScript(new URL('./v2-decode-worker.js', import.meta.url)), { name: 'v2-decode' })
+    const worker = new Worker(workerScript(new URL('../lib/v2-decode-worker.js', import.meta.url)), { name: 'v2-decode' })
     // Idle, it must not keep the process alive.
     worker.unref()
     worker.on('message', (reply: DecodeReply) => {

@@ -1,0 +1,6 @@
+export { checkDerived, derive } from './derive.js'
+export { TestAssetError } from './errors.js'
+export { testImagesDir } from './images.js'
+export { TEST_MODEL, testModelsDir } from './model.js'
+export { DEFAULT_ASSETS_CACHE_DIR, type AssetOptions } from './options.js'
+export { contentType, PHOTO_NAMES, PHOTOS, RAW_GITHUB, type Recipe, type TestPhoto } from './photos.js'
