@@ -19,7 +19,7 @@ describe('per-client rate limiting of the API', () => {
 
   it('answers 429 JSON with Retry-After past RATE_LIMIT_MAX requests, across API routes, and never limits the page or health', async () => {
     const upstream = await prime()
-    const { url } = await startFrontend({ PRIME_URL: upstream.url, CLASSIFIER_URL: await refusedUrl(), RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' })
+    const { url, app } = await startFrontend({ PRIME_URL: upstream.url, CLASSIFIER_URL: await refusedUrl(), RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' })
     expect((await check(url)).status).toBe(200)
     expect((await fetch(`${url}/api/prime/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"numbers":[]}' })).status).toBe(200)
     const last = await check(url)
@@ -36,6 +36,7 @@ describe('per-client rate limiting of the API', () => {
     expect(upload.status).toBe(429)
     expect(upstream.hits()).toBe(3)
     for (const path of ['/healthz', '/readyz', '/']) expect((await fetch(`${url}${path}`)).status, path).not.toBe(429)
+    expect(await app.metrics.metrics()).toMatch(/frontend_rejected_requests_total\{reason="rate_limited",service="frontend"\} 2\n/)
   })
 
   it('keys clients by X-Forwarded-For only when TRUST_PROXY names the proxy in front', async () => {

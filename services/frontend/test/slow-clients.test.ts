@@ -27,7 +27,7 @@ async function until (condition: () => boolean): Promise<void> {
 describe('slow clients and slow upstreams', () => {
   it('keeps answering uploads and prime checks while 150 clients trickle bodies, then cuts those with 408', async () => {
     const classifier = await countingClassifier()
-    const { url } = await startFrontend({
+    const { url, app } = await startFrontend({
       PRIME_URL: await startPrime(),
       CLASSIFIER_URL: classifier.url,
       BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
@@ -61,6 +61,7 @@ describe('slow clients and slow upstreams', () => {
       expect((JSON.parse(answer?.body ?? '{}') as Failed).error.code).toBe('FRONTEND_BODY_TIMEOUT')
     }
     expect(classifier.hits()).toBe(1)
+    expect(await app.metrics.metrics()).toMatch(/frontend_rejected_requests_total\{reason="slow_client",service="frontend"\} 150\n/)
   })
 
   it('answers 503 with Retry-After at once when every connection to an upstream is busy and its queue is full', async () => {
