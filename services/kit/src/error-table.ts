@@ -14,12 +14,16 @@ export type RejectReason =
   | 'too_large'
   /** 415: a content type or image format that is not accepted. */
   | 'unsupported'
-  /** 503: the queue in front of the workers is full. */
+  /** 503: a bounded queue in front of the work is full (workers, connections to a service, request bodies held). */
   | 'queue_full'
   /** 503: prime's batches in progress are at PRIME_MAX_CONCURRENT_BATCHES. */
   | 'batches_in_progress'
   /** 503 or 504: no result within the time limit. */
   | 'timeout'
+  /** 408: the request's body did not arrive within the time limit (a slow or stalled client). */
+  | 'slow_client'
+  /** 429: a client sent more requests than its rate limit allows. */
+  | 'rate_limited'
   /** 503: the service is closing and takes nothing new. */
   | 'shutting_down'
   /** 503: the worker deciding the request died (it is being replaced). */
@@ -39,8 +43,11 @@ export interface ErrorSpec {
   /** The stable code of the body `{ "error": { "code", "message" } }`: clients and tests rely on it. */
   code: string
   reason: RejectReason
-  /** The answer carries `Retry-After: RETRY_AFTER_S`: the same request may succeed later. */
-  retryAfter?: true
+  /**
+   * The answer carries `Retry-After`, for the same request may succeed later: `true` for the
+   * service's RETRY_AFTER_S, or a number of seconds the entry fixes itself (a wait no setting sizes).
+   */
+  retryAfter?: true | number
 }
 
 /** An error answer: its entry of the service's error table, and a message saying what was wrong. */
@@ -48,7 +55,8 @@ export class HttpError extends Error {
   readonly statusCode: number
   readonly code: string
   readonly reason: RejectReason
-  readonly retryAfter: boolean
+  /** `true`: the service's RETRY_AFTER_S; a number: these seconds; `false`: no Retry-After. */
+  readonly retryAfter: boolean | number
 
   constructor (spec: ErrorSpec, message: string, options?: ErrorOptions) {
     super(message, options)
@@ -56,12 +64,12 @@ export class HttpError extends Error {
     this.statusCode = spec.status
     this.code = spec.code
     this.reason = spec.reason
-    this.retryAfter = spec.retryAfter === true
+    this.retryAfter = spec.retryAfter ?? false
   }
 }
 
 /** The entries the kit's error handler answers with in every service, named from the table's prefix. */
-export type KitErrorKind = 'bad_request' | 'not_found' | 'internal'
+export type KitErrorKind = 'bad_request' | 'request_aborted' | 'not_found' | 'internal'
 
 /** What a service's table must hold besides its own kinds: the 413 the kit gives a body over its route's limit. */
 export interface RequiredErrors { body_too_large: ErrorSpec }
@@ -78,6 +86,8 @@ export class ErrorTable<K extends string = string> {
   constructor (readonly prefix: string, entries: Record<K, ErrorSpec> & RequiredErrors) {
     const kit: Record<KitErrorKind, ErrorSpec> = {
       bad_request: { status: 400, code: `${prefix}_BAD_REQUEST`, reason: 'bad_input' },
+      // The client closed the connection mid-body: nobody reads this answer.
+      request_aborted: { status: 400, code: `${prefix}_REQUEST_ABORTED`, reason: 'bad_input' },
       not_found: { status: 404, code: `${prefix}_NOT_FOUND`, reason: 'not_found' },
       internal: { status: 500, code: `${prefix}_INTERNAL`, reason: 'internal' }
     }
@@ -94,7 +104,7 @@ export class ErrorTable<K extends string = string> {
     return [...new Set(Object.values<ErrorSpec>(this.specs).map((s) => s.reason))].filter((r) => r !== 'internal')
   }
 
-  /** Whether any entry asks for Retry-After (then the service must say how many seconds). */
+  /** Whether any entry asks for the service's Retry-After (then the service must say how many seconds). */
   get retries (): boolean {
     return Object.values<ErrorSpec>(this.specs).some((s) => s.retryAfter === true)
   }

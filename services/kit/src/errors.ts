@@ -19,14 +19,14 @@ declare module 'fastify' {
 
 export interface ErrorsOptions {
   table: ErrorTable
-  /** Seconds of Retry-After on answers whose entry asks for one (RETRY_AFTER_S). */
+  /** Seconds of Retry-After on answers whose entry asks for the service's (RETRY_AFTER_S); an entry may fix its own. */
   retryAfterS?: number
   /** Counts every answer made from the table, by reason, in a counter of this name (in `app.metrics`). */
   rejectedMetric?: string
 }
 
 /** An error as it is answered. `expected`: made from the table (or fastify's own 4xx), not a bug. */
-interface Answer { status: number, code: string, message: string, reason: RejectReason, retryAfter: boolean, expected: boolean }
+interface Answer { status: number, code: string, message: string, reason: RejectReason, retryAfter: boolean | number, expected: boolean }
 
 /** fastify's own 4xx errors (bad JSON, unknown content type, body too large) have no entry: their status says which reason. */
 function reasonOfStatus (status: number): RejectReason {
@@ -36,8 +36,13 @@ function reasonOfStatus (status: number): RejectReason {
   return 'bad_input'
 }
 
+/** The client went away mid-body: nobody reads the answer, and it is no fault of the service. */
+function clientLeft (err: FastifyError | HttpError, request: FastifyRequest): boolean {
+  return request.raw.aborted || (err.code === 'ECONNRESET' && err.message === 'aborted')
+}
+
 /** How the handler answers an error: from its table entry, as fastify's own 4xx, or as a bug. */
-function answerFor (err: FastifyError | HttpError, table: ErrorTable): Answer {
+function answerFor (err: FastifyError | HttpError, request: FastifyRequest, table: ErrorTable): Answer {
   if (err instanceof HttpError) {
     return { status: err.statusCode, code: err.code, message: err.message, reason: err.reason, retryAfter: err.retryAfter, expected: true }
   }
@@ -45,6 +50,15 @@ function answerFor (err: FastifyError | HttpError, table: ErrorTable): Answer {
     const where = err.validationContext ?? 'request'
     const message = err.validation.map((v) => `${where}${v.instancePath.replaceAll('/', '.')} ${v.message ?? 'is invalid'}`).join('; ')
     return { ...table.specs.bad_request, message, retryAfter: false, expected: true }
+  }
+  // fastify's own parsers counting a chunked body past the route's bodyLimit: the same entry as a declared one.
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const route = request.routeOptions.url ?? request.url.split('?')[0]
+    const message = `the request body is over ${request.routeOptions.bodyLimit} bytes, the limit for ${request.method} ${route}`
+    return { ...table.specs.body_too_large, message, retryAfter: false, expected: true }
+  }
+  if (clientLeft(err, request)) {
+    return { ...table.specs.request_aborted, message: 'the client closed the connection before its request was complete', retryAfter: false, expected: true }
   }
   const status = err.statusCode ?? 500
   if (status >= 400 && status < 500) {
@@ -76,14 +90,16 @@ export const errors = fp(async function errors (app: FastifyInstance, opts: Erro
   }
   const send = (reply: FastifyReply, answer: Answer, kserveMessage: string): FastifyReply => {
     if (answer.expected) rejected?.inc({ reason: answer.reason })
-    if (answer.retryAfter && retryAfterS !== undefined) reply.header('retry-after', String(retryAfterS))
+    const seconds = answer.retryAfter === true ? retryAfterS : answer.retryAfter === false ? undefined : answer.retryAfter
+    if (seconds !== undefined) reply.header('retry-after', String(seconds))
     const kserve = reply.request.routeOptions.config?.errorFormat === 'kserve'
     return reply.code(answer.status).send(kserve ? { error: answer.expected ? kserveMessage : answer.message } : errorBody(answer.code, answer.message))
   }
 
   app.setErrorHandler((err: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) => {
-    const answer = answerFor(err, table)
+    const answer = answerFor(err, request, table)
     if (!answer.expected) request.log.error({ err }, 'unhandled error')
+    else if (answer.code === table.specs.request_aborted.code) request.log.info({ code: err.code }, answer.message)
     // 5xx we answer on purpose (overload, shutdown) are expected: no stack trace.
     else if (answer.status >= 500) request.log.warn({ code: answer.code, statusCode: answer.status }, answer.message)
     // KServe clients have always read fastify's own message (a validation error included).
