@@ -9,6 +9,8 @@ export const DEFAULT_QUEUE_DELAY_MS = 5
 export const DEFAULT_MAX_QUEUE = 64
 export const DEFAULT_TIMEOUT_MS = 10_000
 export const DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024
+/** A KServe v2 infer body: an FP32 image is 1.5-3 MB of JSON, a base64 image a third more than the file. */
+export const DEFAULT_MAX_INFER_BYTES = 32 * 1024 * 1024
 export const DEFAULT_MAX_INPUT_PIXELS = 40_000_000
 export const DEFAULT_MAX_DECODE_QUEUE = 32
 export const DEFAULT_MAX_QUEUE_TIME_MS = 1000
@@ -42,6 +44,7 @@ export const ClassifierConfigSchema = Type.Object({
   REQUEST_TIMEOUT_MS: Int(1, 600_000, DEFAULT_TIMEOUT_MS, 'longest an image may wait for its result'),
   ...RetryAfterConfigSchema,
   MAX_IMAGE_BYTES: Int(1, 1024 * 1024 * 1024, DEFAULT_MAX_IMAGE_BYTES, 'largest accepted upload in bytes'),
+  MAX_INFER_BYTES: Int(1, 1024 * 1024 * 1024, DEFAULT_MAX_INFER_BYTES, 'largest KServe v2 infer body in bytes (JSON)'),
   MAX_INPUT_PIXELS: Int(1, 1_000_000_000, DEFAULT_MAX_INPUT_PIXELS, 'largest accepted image in pixels (width x height)'),
   MAX_DECODES: Type.Optional(Int(1, 1024, undefined, 'images decoding at once (default: UV_THREADPOOL_SIZE - 1, at least 1: one libuv thread each, one left for header reads)')),
   MAX_DECODE_PIXELS: Type.Optional(Int(1, 10_000_000_000, undefined, 'declared pixels of the images decoding at once, summed (default: 2 x MAX_INPUT_PIXELS; at least MAX_INPUT_PIXELS)')),

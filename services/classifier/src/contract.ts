@@ -18,13 +18,18 @@ const IMAGE_TOO_LARGE: ErrorSpec = { status: 413, code: 'CLASSIFIER_IMAGE_TOO_LA
 export const CLASSIFIER_ERRORS = new ErrorTable('CLASSIFIER', {
   bad_image: { status: 400, code: 'CLASSIFIER_BAD_IMAGE', reason: 'bad_input' },
   missing_image: { status: 400, code: 'CLASSIFIER_MISSING_IMAGE', reason: 'bad_input' },
+  bad_multipart: { status: 400, code: 'CLASSIFIER_BAD_MULTIPART', reason: 'bad_input' },
   unknown_model: { status: 404, code: 'CLASSIFIER_UNKNOWN_MODEL', reason: 'not_found' },
   unknown_version: { status: 404, code: 'CLASSIFIER_UNKNOWN_VERSION', reason: 'not_found' },
   image_too_large: IMAGE_TOO_LARGE,
   body_too_large: IMAGE_TOO_LARGE,
+  /** A KServe v2 infer body over MAX_INFER_BYTES. */
+  infer_body_too_large: { status: 413, code: 'CLASSIFIER_BODY_TOO_LARGE', reason: 'too_large' },
   unsupported_image: { status: 415, code: 'CLASSIFIER_UNSUPPORTED_IMAGE', reason: 'unsupported' },
   unsupported_media_type: { status: 415, code: 'CLASSIFIER_UNSUPPORTED_MEDIA_TYPE', reason: 'unsupported' },
   queue_full: { status: 503, code: 'CLASSIFIER_QUEUE_FULL', reason: 'queue_full', retryAfter: true },
+  /** Large v2 infer bodies being decoded off the event loop are at their most. */
+  decoder_busy: { status: 503, code: 'CLASSIFIER_BUSY', reason: 'queue_full', retryAfter: true },
   timeout: { status: 503, code: 'CLASSIFIER_TIMEOUT', reason: 'timeout', retryAfter: true },
   shutting_down: { status: 503, code: 'CLASSIFIER_SHUTTING_DOWN', reason: 'shutting_down', retryAfter: true },
   /** The inference worker running the batch died; it is being replaced (warmed up) and the same request may succeed. */

@@ -7,7 +7,7 @@ import { ProviderError } from './lib/provider.js'
 main(async () => {
   const config = loadConfig(ClassifierConfigSchema)
   // Opening a large model (and hashing it) can outlast fastify's 10 s plugin timeout.
-  const server = createServer({ name: 'classifier', logLevel: config.LOG_LEVEL, fastify: { pluginTimeout: 300_000 } })
+  const server = createServer({ name: 'classifier', logLevel: config.LOG_LEVEL, accessLog: config.ACCESS_LOG, fastify: { pluginTimeout: 300_000 } })
   try {
     await server.register(app, { config })
     await server.ready()

@@ -8,6 +8,7 @@ import { docs } from './plugins/docs.js'
 import { frontendMetrics } from './plugins/metrics.js'
 import { metricsPort } from './plugins/metrics-port.js'
 import { proxy } from './plugins/proxy.js'
+import { rateLimiting } from './plugins/rate-limit.js'
 import { security } from './plugins/security.js'
 import { staticPage } from './plugins/static.js'
 
@@ -42,11 +43,16 @@ export default fp(async function frontendApp (app: FastifyInstance, { config, me
     openapi: false
   })
   await app.register(frontendMetrics)
+  await app.register(rateLimiting, { max: config.RATE_LIMIT_MAX, timeWindowMs: config.RATE_LIMIT_WINDOW_MS })
   if (metricsListener) await app.register(metricsPort, { host: config.HOST, port: config.METRICS_PORT })
   await app.register(proxy, {
     prime,
     classifier,
-    bodyLimits: { image: config.MAX_UPLOAD_BYTES, infer: config.MAX_INFER_BYTES, prime: config.MAX_PRIME_BODY_BYTES }
+    bodyLimits: { image: config.MAX_UPLOAD_BYTES, infer: config.MAX_INFER_BYTES, prime: config.MAX_PRIME_BODY_BYTES },
+    bodyTimeoutMs: config.BODY_TIMEOUT_MS,
+    maxBufferedBytes: config.MAX_BUFFERED_BYTES,
+    connections: config.UPSTREAM_CONNECTIONS,
+    maxQueue: config.UPSTREAM_MAX_QUEUE
   })
   await app.register(docs, { upstreams: [prime, classifier], timeoutMs: config.PROBE_TIMEOUT_MS })
   await app.register(staticPage, { root: config.PUBLIC_DIR })

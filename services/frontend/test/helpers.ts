@@ -10,7 +10,7 @@ import { onTestFinished } from 'vitest'
 import primeApp, { PRIME_SERVER_OPTIONS } from '@inference-stack/prime/app'
 import { PrimeConfigSchema } from '@inference-stack/prime/contract'
 import app from '../src/app.js'
-import { FrontendConfigSchema } from '../src/contract.js'
+import { FrontendConfigSchema, trustProxy } from '../src/contract.js'
 
 /**
  * Builds the page as `npm run build` does, into a fresh temporary directory (pass it as
@@ -25,7 +25,7 @@ export function buildPage (): { dir: string, remove: () => Promise<void> } {
 /** Starts the frontend on port 0 with the given environment; closes it when the test ends. */
 export async function startFrontend (env: Record<string, string>): Promise<{ url: string, app: FastifyInstance }> {
   const config = loadConfig(FrontendConfigSchema, { LOG_LEVEL: 'silent', ...env })
-  const server = Fastify({ logger: { level: config.LOG_LEVEL } })
+  const server = Fastify({ logger: { level: config.LOG_LEVEL }, trustProxy: trustProxy(config.TRUST_PROXY) })
   await server.register(app, { config })
   const url = await server.listen({ host: '127.0.0.1', port: 0 })
   onTestFinished(() => server.close())

@@ -75,4 +75,16 @@ describe('proxy pass-through', () => {
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ received: { numbers: ['618970019642690137449562111', '91'] }, type: 'application/json' })
   })
+
+  it('forwards HEAD and passes the upstream\'s Content-Length back without a body', async () => {
+    const prime = await startUpstream((app) => {
+      app.get('/check/:n', async () => ({ number: '97', is_prime: true }))
+    })
+    const { url } = await startFrontend({ PRIME_URL: prime.url, CLASSIFIER_URL: await refusedUrl() })
+    const head = await fetch(`${url}/api/prime/check/97`, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(head.headers.get('content-length')).toBe(String(JSON.stringify({ number: '97', is_prime: true }).length))
+    expect(await head.text()).toBe('')
+    expect(prime.hits()).toBe(1)
+  })
 })

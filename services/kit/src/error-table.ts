@@ -14,12 +14,16 @@ export type RejectReason =
   | 'too_large'
   /** 415: a content type or image format that is not accepted. */
   | 'unsupported'
-  /** 503: the queue in front of the workers is full. */
+  /** 503: a bounded queue in front of the work is full (workers, connections to a service, request bodies held). */
   | 'queue_full'
   /** 503: prime's batches in progress are at PRIME_MAX_CONCURRENT_BATCHES. */
   | 'batches_in_progress'
   /** 408, 503 or 504: the request, or its result, did not come within the time limit. */
   | 'timeout'
+  /** 408: the request's body did not arrive within the time limit (a slow or stalled client). */
+  | 'slow_client'
+  /** 429: a client sent more requests than its rate limit allows. */
+  | 'rate_limited'
   /** 503: the service is closing and takes nothing new. */
   | 'shutting_down'
   /** 503: the worker deciding the request died (it is being replaced), or its inference failed. */
@@ -43,10 +47,11 @@ export interface ErrorSpec {
   reason: RejectReason
   /**
    * The same request may succeed later: the answer says when, as `Retry-After` (whole seconds,
-   * rounded up), `retry-after-ms` and the body's `retry_after_ms`: the service's estimate where the
-   * error carries one (`retryAfterMs`), RETRY_AFTER_S otherwise.
+   * rounded up), `retry-after-ms` and the body's `retry_after_ms`: `true` for the error's own estimate
+   * where it carries one (`retryAfterMs`) and the service's RETRY_AFTER_S otherwise, or a number of
+   * seconds the entry fixes itself (a wait no setting sizes).
    */
-  retryAfter?: true
+  retryAfter?: true | number
 }
 
 /** What `table.error()` takes besides the message: the cause, and the service's estimate of when a retry may succeed. */
@@ -60,7 +65,8 @@ export class HttpError extends Error {
   readonly statusCode: number
   readonly code: string
   readonly reason: RejectReason
-  readonly retryAfter: boolean
+  /** `true`: the service's RETRY_AFTER_S (or the error's estimate); a number: these seconds; `false`: no Retry-After. */
+  readonly retryAfter: boolean | number
   readonly retryAfterMs: number | undefined
 
   constructor (spec: ErrorSpec, message: string, options?: HttpErrorOptions) {
@@ -69,17 +75,18 @@ export class HttpError extends Error {
     this.statusCode = spec.status
     this.code = spec.code
     this.reason = spec.reason
-    this.retryAfter = spec.retryAfter === true
+    this.retryAfter = spec.retryAfter ?? false
     this.retryAfterMs = options?.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(options.retryAfterMs))
   }
 }
 
 /**
  * The entries the kit answers with in every service, named from the table's prefix: a bad request,
- * an unknown route, a bug, and what Node's HTTP parser and fastify's router refuse before any
- * route runs (a malformed percent-encoding, a request not received in time, headers too large).
+ * a body its client abandoned, an unknown route, a bug, and what Node's HTTP parser and fastify's
+ * router refuse before any route runs (a malformed percent-encoding, a request not received in
+ * time, headers too large).
  */
-export type KitErrorKind = 'bad_request' | 'not_found' | 'internal' | 'bad_url' | 'request_timeout' | 'headers_too_large'
+export type KitErrorKind = 'bad_request' | 'request_aborted' | 'not_found' | 'internal' | 'bad_url' | 'request_timeout' | 'headers_too_large'
 
 /** What a service's table must hold besides its own kinds: the 413 the kit gives a body over its route's limit. */
 export interface RequiredErrors { body_too_large: ErrorSpec }
@@ -96,10 +103,12 @@ export class ErrorTable<K extends string = string> {
   constructor (readonly prefix: string, entries: Record<K, ErrorSpec> & RequiredErrors) {
     const kit: Record<KitErrorKind, ErrorSpec> = {
       bad_request: { status: 400, code: `${prefix}_BAD_REQUEST`, reason: 'bad_input' },
+      // The client closed the connection mid-body: nobody reads this answer.
+      request_aborted: { status: 400, code: `${prefix}_REQUEST_ABORTED`, reason: 'bad_input' },
       not_found: { status: 404, code: `${prefix}_NOT_FOUND`, reason: 'not_found' },
       internal: { status: 500, code: `${prefix}_INTERNAL`, reason: 'internal' },
       bad_url: { status: 400, code: `${prefix}_BAD_URL`, reason: 'bad_input' },
-      request_timeout: { status: 408, code: `${prefix}_REQUEST_TIMEOUT`, reason: 'timeout' },
+      request_timeout: { status: 408, code: `${prefix}_REQUEST_TIMEOUT`, reason: 'slow_client' },
       headers_too_large: { status: 431, code: `${prefix}_HEADERS_TOO_LARGE`, reason: 'too_large' }
     }
     this.specs = Object.freeze({ ...kit, ...entries })
@@ -115,7 +124,7 @@ export class ErrorTable<K extends string = string> {
     return [...new Set(Object.values<ErrorSpec>(this.specs).map((s) => s.reason))].filter((r) => r !== 'internal')
   }
 
-  /** Whether any entry asks for Retry-After (then the service must say how many seconds). */
+  /** Whether any entry asks for the service's Retry-After (then the service must say how many seconds). */
   get retries (): boolean {
     return Object.values<ErrorSpec>(this.specs).some((s) => s.retryAfter === true)
   }

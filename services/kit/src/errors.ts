@@ -20,14 +20,14 @@ declare module 'fastify' {
 
 export interface ErrorsOptions {
   table: ErrorTable
-  /** Seconds of Retry-After on answers whose entry asks for one and that carry no estimate of their own (RETRY_AFTER_S). */
+  /** Seconds of Retry-After on answers whose entry asks for the service's (RETRY_AFTER_S) and that carry no estimate of their own; an entry may fix its own. */
   retryAfterS?: number
   /** Counts every answer made from the table, by reason, in a counter of this name (in `app.metrics`). */
   rejectedMetric?: string
 }
 
 /** An error as it is answered. `expected`: made from the table (or fastify's own 4xx), not a bug. */
-export interface Answer { status: number, code: string, message: string, reason: RejectReason, retryAfter: boolean, retryAfterMs?: number, expected: boolean }
+export interface Answer { status: number, code: string, message: string, reason: RejectReason, retryAfter: boolean | number, retryAfterMs?: number, expected: boolean }
 
 /** fastify's own 4xx errors that have no entry: their status says which reason. */
 function reasonOfStatus (status: number): RejectReason {
@@ -38,13 +38,15 @@ function reasonOfStatus (status: number): RejectReason {
   return 'bad_input'
 }
 
-/** fastify's own errors that every table has an entry for. */
-const FASTIFY_ENTRIES: Record<string, 'bad_url' | 'body_too_large'> = { FST_ERR_BAD_URL: 'bad_url', FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large' }
+/** The client went away mid-body: nobody reads the answer, and it is no fault of the service. */
+function clientLeft (err: FastifyError | HttpError, request: FastifyRequest): boolean {
+  return request.raw.aborted || (err.code === 'ECONNRESET' && err.message === 'aborted')
+}
 
-const fromSpec = (spec: ErrorSpec, message: string): Answer => ({ ...spec, message, retryAfter: spec.retryAfter === true, expected: true })
+const fromSpec = (spec: ErrorSpec, message: string): Answer => ({ ...spec, message, retryAfter: spec.retryAfter ?? false, expected: true })
 
 /** How the handler answers an error: from its table entry, as fastify's own 4xx, or as a bug. */
-function answerFor (err: FastifyError | HttpError, table: ErrorTable): Answer {
+function answerFor (err: FastifyError | HttpError, request: FastifyRequest, table: ErrorTable): Answer {
   if (err instanceof HttpError) {
     return { status: err.statusCode, code: err.code, message: err.message, reason: err.reason, retryAfter: err.retryAfter, retryAfterMs: err.retryAfterMs, expected: true }
   }
@@ -52,9 +54,16 @@ function answerFor (err: FastifyError | HttpError, table: ErrorTable): Answer {
     const where = err.validationContext ?? 'request'
     return fromSpec(table.specs.bad_request, err.validation.map((v) => `${where}${v.instancePath.replaceAll('/', '.')} ${v.message ?? 'is invalid'}`).join('; '))
   }
-  const entry = err.code === undefined ? undefined : FASTIFY_ENTRIES[err.code]
-  if (entry === 'bad_url') return fromSpec(table.specs.bad_url, `${err.message}: a % must start two hex digits, and the bytes they encode must be UTF-8`)
-  if (entry !== undefined) return fromSpec(table.specs[entry], err.message)
+  if (err.code === 'FST_ERR_BAD_URL') return fromSpec(table.specs.bad_url, `${err.message}: a % must start two hex digits, and the bytes they encode must be UTF-8`)
+  // fastify's own parsers counting a chunked body past the route's bodyLimit: the same entry as a declared one.
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const route = request.routeOptions.url ?? request.url.split('?')[0]
+    const message = `the request body is over ${request.routeOptions.bodyLimit} bytes, the limit for ${request.method} ${route}`
+    return { ...table.specs.body_too_large, message, retryAfter: false, expected: true }
+  }
+  if (clientLeft(err, request)) {
+    return { ...table.specs.request_aborted, message: 'the client closed the connection before its request was complete', retryAfter: false, expected: true }
+  }
   const status = err.statusCode ?? 500
   if (status >= 400 && status < 500) {
     const code = err.code ? `${table.prefix}_${err.code.replace(/^FST_(ERR_)?/, '')}` : table.specs.bad_request.code
@@ -87,9 +96,11 @@ export const errors = fp(async function errors (app: FastifyInstance, opts: Erro
     for (const reason of table.reasons) rejected.inc({ reason }, 0)
   }
   const count = (answer: Answer): void => { if (answer.expected) rejected?.inc({ reason: answer.reason }) }
-  /** Milliseconds until a retry may succeed, for answers whose entry asks for it. */
-  const retryMs = (answer: Answer): number | undefined =>
-    !answer.retryAfter || retryAfterS === undefined ? undefined : answer.retryAfterMs ?? retryAfterS * 1000
+  /** Milliseconds until a retry may succeed: the entry's own seconds, the error's estimate, or RETRY_AFTER_S. */
+  const retryMs = (answer: Answer): number | undefined => {
+    if (typeof answer.retryAfter === 'number') return answer.retryAfter * 1000
+    return !answer.retryAfter || retryAfterS === undefined ? undefined : answer.retryAfterMs ?? retryAfterS * 1000
+  }
   const send = (reply: FastifyReply, answer: Answer, kserveMessage: string): FastifyReply => {
     count(answer)
     const ms = retryMs(answer)
@@ -99,8 +110,9 @@ export const errors = fp(async function errors (app: FastifyInstance, opts: Erro
   }
 
   const handle = (err: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
-    const answer = answerFor(err, table)
+    const answer = answerFor(err, request, table)
     if (!answer.expected) request.log.error({ err }, 'unhandled error')
+    else if (answer.code === table.specs.request_aborted.code) request.log.info({ code: err.code }, answer.message)
     // 5xx we answer on purpose (overload, shutdown) are expected: no stack trace.
     else if (answer.status >= 500) request.log.warn({ code: answer.code, statusCode: answer.status }, answer.message)
     // KServe clients have always read fastify's own message (a validation error included).

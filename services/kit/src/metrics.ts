@@ -32,11 +32,12 @@ export const metrics = fp(async function metrics (app: FastifyInstance, opts: Me
   })
   app.decorate('metrics', registry)
 
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every answer and costs no promise.
+  app.addHook('onResponse', (request, reply, done) => {
     // The route pattern, never the raw URL, keeps the label set bounded.
     const route = request.routeOptions.url ?? 'unmatched'
-    if (route === '/metrics') return
-    duration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
+    if (route !== '/metrics') duration.observe({ method: request.method, route, status_code: reply.statusCode }, reply.elapsedTime / 1000)
+    done()
   })
   if (opts.route === false) return
   app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {

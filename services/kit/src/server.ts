@@ -1,27 +1,35 @@
 import closeWithGrace from 'close-with-grace'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { serverErrorOptions } from './client-errors.js'
 import { ConfigError } from './config.js'
 import { isSupervised, tellSupervisor, whenSupervisorGone } from './supervision.js'
+import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './timeouts.js'
 
 export const DEFAULT_CLOSE_GRACE_MS = 10_000
+
+/** How often Node enforces the timeouts (timeouts.ts); its default (30 s) let a 30 s timeout fire anywhere up to 60 s. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000
 
 export interface ServerOptions {
   /** Service name, shown in every log line. */
   name: string
   logLevel?: string
+  /** A log line per request and per answer (ACCESS_LOG); off by default, they cost more than a small request. */
+  accessLog?: boolean
   /** Extra fastify options (bodyLimit, timeouts...). */
   fastify?: FastifyServerOptions
 }
 
 /** A fastify instance with the project's standard logger and timeouts, and JSON errors before routing (client-errors.ts). */
 export function createServer (opts: ServerOptions): FastifyInstance {
+  const requestTimeout = opts.fastify?.requestTimeout ?? REQUEST_TIMEOUT_MS
   return Fastify({
     ...serverErrorOptions,
     logger: { level: opts.logLevel ?? 'info', base: { service: opts.name } },
-    requestTimeout: 30_000,
-    // Keep-alive above typical load balancer idle timeouts avoids racing resets.
-    keepAliveTimeout: 72_000,
+    logController: new LogController({ disableRequestLogging: opts.accessLog !== true }),
+    requestTimeout,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    http: { headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout), connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
     ...opts.fastify
   })
 }

@@ -45,12 +45,12 @@ describe('what is refused before any route runs', () => {
     expect(json(res.body)).toEqual({ error: { code: 'WIDGET_BAD_REQUEST', message: expect.stringMatching(/^malformed HTTP request \(HPE_[A-Z_]+\)$/) } })
   })
 
-  it('answers a request not received within requestTimeout 408 <PREFIX>_REQUEST_TIMEOUT in JSON, counted as timeout', async () => {
+  it('answers a request not received within requestTimeout 408 <PREFIX>_REQUEST_TIMEOUT in JSON, counted as slow_client', async () => {
     const w = await widget({ requestTimeout: 300, http: { connectionsCheckingInterval: 50, headersTimeout: 300 } })
     const res = await rawExchange(w.port, ['POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":'])
     expect(res.status).toBe(408)
     expect(json(res.body)).toEqual({ error: { code: 'WIDGET_REQUEST_TIMEOUT', message: 'the request was not received within 300 ms' } })
-    expect(await w.rejected()).toMatch(/widget_rejected_requests_total\{reason="timeout",service="widget"\} 1/)
+    expect(await w.rejected()).toMatch(/widget_rejected_requests_total\{reason="slow_client",service="widget"\} 1/)
   })
 
   it('never logs these client mistakes as errors, and never with a stack trace', async () => {

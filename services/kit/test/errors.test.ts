@@ -7,6 +7,7 @@ const TABLE = new ErrorTable('TEST', {
   bad_widget: { status: 400, code: 'TEST_BAD_WIDGET', reason: 'bad_input' },
   body_too_large: { status: 413, code: 'TEST_BODY_TOO_LARGE', reason: 'too_large' },
   busy: { status: 503, code: 'TEST_BUSY', reason: 'queue_full', retryAfter: true },
+  full: { status: 503, code: 'TEST_FULL', reason: 'queue_full', retryAfter: 2 },
   gone: { status: 503, code: 'TEST_GONE', reason: 'no_model' }
 })
 
@@ -64,9 +65,15 @@ describe('the kit\'s error handler', () => {
     expect((await app.inject('/never')).headers['retry-after']).toBeUndefined()
   })
 
+  it('adds the entry\'s own seconds of Retry-After where the entry fixes them', async () => {
+    const app = await service((a) => a.get('/full', async () => { throw TABLE.error('full', 'the buffer is full') }), 30)
+    const full = await app.inject('/full')
+    expect([full.statusCode, full.headers['retry-after']]).toEqual([503, '2'])
+  })
+
   it('starts every reason of the table at zero, so dashboards see the series before the first refusal', async () => {
     const app = await service(() => {})
-    expect(await rejected(app)).toEqual({ bad_input: 0, not_found: 0, too_large: 0, timeout: 0, queue_full: 0, no_model: 0 })
+    expect(await rejected(app)).toEqual({ bad_input: 0, not_found: 0, too_large: 0, slow_client: 0, queue_full: 0, no_model: 0 })
   })
 
   it('answers a validation failure 400 <PREFIX>_BAD_REQUEST naming the field', async () => {
@@ -77,10 +84,10 @@ describe('the kit\'s error handler', () => {
     expect((await rejected(app)).bad_input).toBe(1)
   })
 
-  it('answers fastify\'s body over the limit from the table\'s body_too_large, names its other 4xx errors with the prefix, and counts them by status', async () => {
+  it('names fastify\'s own 4xx errors with the prefix and counts them by status; a body its parser finds too large gets the table\'s body_too_large', async () => {
     const app = await service((a) => a.post('/w', { bodyLimit: 10 }, async () => ({ ok: true })))
     const tooLarge = await app.inject({ method: 'POST', url: '/w', payload: { text: 'more than ten bytes' } })
-    expect([tooLarge.statusCode, tooLarge.json().error.code]).toEqual([413, 'TEST_BODY_TOO_LARGE'])
+    expect([tooLarge.statusCode, tooLarge.json()]).toEqual([413, { error: { code: 'TEST_BODY_TOO_LARGE', message: 'the request body is over 10 bytes, the limit for POST /w' } }])
     const media = await app.inject({ method: 'POST', url: '/w', headers: { 'content-type': 'text/x-widget' }, payload: 'w' })
     expect([media.statusCode, media.json().error.code]).toEqual([415, 'TEST_CTP_INVALID_MEDIA_TYPE'])
     const json = await app.inject({ method: 'POST', url: '/w', headers: { 'content-type': 'application/json' }, payload: '{' })
@@ -136,10 +143,11 @@ describe('the kit\'s error handler', () => {
 describe('ErrorTable', () => {
   it('adds the kit\'s own entries, named from the prefix', () => {
     expect(TABLE.specs.bad_request).toEqual({ status: 400, code: 'TEST_BAD_REQUEST', reason: 'bad_input' })
+    expect(TABLE.specs.request_aborted).toEqual({ status: 400, code: 'TEST_REQUEST_ABORTED', reason: 'bad_input' })
     expect(TABLE.specs.not_found).toEqual({ status: 404, code: 'TEST_NOT_FOUND', reason: 'not_found' })
     expect(TABLE.specs.internal).toEqual({ status: 500, code: 'TEST_INTERNAL', reason: 'internal' })
     expect(TABLE.specs.bad_url).toEqual({ status: 400, code: 'TEST_BAD_URL', reason: 'bad_input' })
-    expect(TABLE.specs.request_timeout).toEqual({ status: 408, code: 'TEST_REQUEST_TIMEOUT', reason: 'timeout' })
+    expect(TABLE.specs.request_timeout).toEqual({ status: 408, code: 'TEST_REQUEST_TIMEOUT', reason: 'slow_client' })
     expect(TABLE.specs.headers_too_large).toEqual({ status: 431, code: 'TEST_HEADERS_TOO_LARGE', reason: 'too_large' })
   })
 

@@ -58,6 +58,6 @@ describe('POST /check with the curl binary', () => {
     expect([fits.status, fits.continued]).toEqual([200, true])
     const over = await curl(`${url}/check`, ...json('3m', '-H', 'transfer-encoding: chunked'))
     expect([over.status, over.continued]).toEqual([413, true])
-    expect(over.json<{ error: { code: string } }>().error.code).toBe('PRIME_BODY_TOO_LARGE')
+    expect(over.json()).toEqual({ error: { code: 'PRIME_BODY_TOO_LARGE', message: `the request body is over ${LIMIT} bytes, the limit for POST /check` } })
   })
 })

@@ -61,5 +61,8 @@ export const tooLarge = (limit: number): HttpError =>
 export const missingImage = (): HttpError =>
   CLASSIFIER_ERRORS.error('missing_image', 'no image: send multipart/form-data with a file field "image", or the image bytes as the body with an image/* content type')
 
+export const badMultipart = (reason: string): HttpError =>
+  CLASSIFIER_ERRORS.error('bad_multipart', `the multipart/form-data body cannot be read (${reason}); send a file field "image" with the boundary named in Content-Type`)
+
 export const unsupportedMediaType = (type: string): HttpError =>
   CLASSIFIER_ERRORS.error('unsupported_media_type', `content type "${type}" is not accepted; send multipart/form-data with a file field "image", or an image/* or application/octet-stream body`)

@@ -1,5 +1,6 @@
+import { HttpError } from '@inference-stack/kit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { missingImage, tooLarge, unsupportedMediaType } from './errors.js'
+import { badMultipart, missingImage, tooLarge, unsupportedMediaType } from './errors.js'
 
 /** Content types taken as the raw image bytes. */
 const RAW_TYPES = [/^image\/[\w.+-]+$/, 'application/octet-stream']
@@ -32,16 +33,30 @@ export function acceptRawImages (app: FastifyInstance, limit: number): void {
   })
 }
 
+/**
+ * What a failure to read a multipart body means: the file over the limit (413; busboy would
+ * otherwise hand over the first `limit` bytes as if that were the file), the client gone (left to
+ * the kit's handler), or a body that is not valid multipart: no boundary, another boundary than
+ * the one declared, cut short (400, never a 500).
+ */
+function multipartFailure (err: unknown, request: FastifyRequest, limit: number): unknown {
+  const { code, statusCode } = err as { code?: string, statusCode?: number }
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge(limit)
+  if (request.raw.aborted || code === 'ECONNRESET') return err
+  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500 && code !== undefined) return err
+  return badMultipart((err as Error).message)
+}
+
 /** The uploaded image: multipart field `image`, or the raw body. */
 export async function readImage (request: FastifyRequest, limit: number): Promise<Buffer> {
   if (request.isMultipart()) {
-    const part = await request.file()
-    if (part === undefined || part.fieldname !== 'image') throw missingImage()
     try {
+      const part = await request.file()
+      if (part === undefined || part.fieldname !== 'image') throw missingImage()
       return await part.toBuffer()
     } catch (err) {
-      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(limit)
-      throw err
+      if (err instanceof HttpError) throw err
+      throw multipartFailure(err, request, limit)
     }
   }
   if (!Buffer.isBuffer(request.body) || request.body.length === 0) throw missingImage()

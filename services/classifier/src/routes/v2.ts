@@ -5,6 +5,7 @@ import {
   CLASSIFIER_ERRORS, V2ErrorSchema, V2InferRequestSchema, V2InferResponseSchema, V2ModelMetadataSchema, V2ModelParamsSchema, V2ModelReadySchema,
   type ClassifierConfig
 } from '../contract.js'
+import { InferBodyParser } from '../http/v2-body.js'
 import { encodedImages, fp32Items } from '../http/v2-inputs.js'
 import { toProbabilities, topK } from '../lib/postprocess.js'
 
@@ -19,6 +20,12 @@ export default async function v2Routes (app: FastifyInstance, { config }: { conf
 
   // v2 errors are `{ "error": "message" }`, not the kit's `{ error: { code, message } }`: same table, another shape.
   errorFormat(app, 'kserve')
+
+  // Infer bodies are decoded by our parser (bounded, off the event loop when large), not fastify's JSON.parse.
+  const bodies = new InferBodyParser(config.MAX_INFER_BYTES)
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', bodies.parse)
+  app.addHook('onClose', async () => { await bodies.close() })
 
   const modelFor = (params: { name: string, version?: string }): void => {
     if (params.name !== name) throw CLASSIFIER_ERRORS.error('unknown_model', `unknown model "${params.name}"; this server serves "${name}"`)
@@ -47,7 +54,7 @@ export default async function v2Routes (app: FastifyInstance, { config }: { conf
       return await reply.code(classifier.isReady() ? 200 : 503).send({ name, ready: classifier.isReady() })
     })
     r.post(`${prefix}/infer`, {
-      bodyLimit: config.MAX_IMAGE_BYTES * 4, // JSON tensors take ~1.5 MB per image; base64 adds a third
+      bodyLimit: config.MAX_INFER_BYTES,
       onRequest: classifier.admit,
       schema: { summary: 'v2 inference: FP32 [N,3,224,224] tensor or BYTES [N] base64 images', params: V2ModelParamsSchema, body: V2InferRequestSchema, response: { 200: V2InferResponseSchema, ...errors } }
     }, async (request, reply) => {

@@ -22,9 +22,12 @@ const FRONTEND_DOCUMENT: OpenApiDocument = {
     description: 'Every public route, as reached through the frontend: prime under /api/prime, the classifier at ' +
       '/api/classify and under /api/classifier (with the KServe v2 protocol at /api/classifier/v2).\n\n' +
       'Besides the answers listed per route, the frontend answers 503 FRONTEND_UPSTREAM_UNAVAILABLE (with Retry-After) ' +
-      'when a service cannot be reached, 504 FRONTEND_UPSTREAM_TIMEOUT when it does not answer in time, 502 ' +
-      'FRONTEND_UPSTREAM_ERROR when it breaks the connection, and 413 FRONTEND_BODY_TOO_LARGE for a body over the ' +
-      'route\'s limit, before reading it (curl\'s Expect: 100-continue is answered here).'
+      'when a service cannot be reached, 503 FRONTEND_UPSTREAM_BUSY or FRONTEND_BUSY (with Retry-After) when its ' +
+      'connections to a service or its buffer for request bodies are full, 504 FRONTEND_UPSTREAM_TIMEOUT when a service ' +
+      'does not answer in time, 502 FRONTEND_UPSTREAM_ERROR when it breaks the connection, 413 FRONTEND_BODY_TOO_LARGE ' +
+      'for a body over the route\'s limit, before reading it (curl\'s Expect: 100-continue is answered here), 408 ' +
+      'FRONTEND_BODY_TIMEOUT for a body that does not arrive within BODY_TIMEOUT_MS, and, when rate limiting is on, ' +
+      '429 FRONTEND_RATE_LIMITED with Retry-After.'
   },
   tags: [{ name: 'frontend', description: 'the frontend itself' }],
   paths: {

@@ -1,88 +1,98 @@
-import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { FRONTEND_ERRORS } from '../contract.js'
-import { capBody, isTooLarge } from '../lib/body-cap.js'
+import { BodyBuffer } from '../lib/body-buffer.js'
+import { Forwarder } from '../lib/forwarder.js'
 import { PUBLIC_ROUTES, type BodyKind, type PublicRoute } from '../lib/public-routes.js'
-import { upstreamFailure, type Upstream } from '../lib/upstream.js'
+import type { Upstream } from '../lib/upstream.js'
 
 export interface ProxyOptions {
   prime: Upstream
   classifier: Upstream
   /** Largest body of each kind of upload; a larger Content-Length gets 413 here, the body unread. */
   bodyLimits: Record<BodyKind, number>
+  /** Time to receive a whole request body (BODY_TIMEOUT_MS). */
+  bodyTimeoutMs: number
+  /** Request bodies held at once, all clients together (MAX_BUFFERED_BYTES). */
+  maxBufferedBytes: number
+  /** Connections to each upstream, and requests that may wait for one (UPSTREAM_CONNECTIONS, UPSTREAM_MAX_QUEUE). */
+  connections: number
+  maxQueue: number
 }
 
 /**
- * The public API: each route of PUBLIC_ROUTES forwarded with @fastify/reply-from, one registration
- * (one connection pool) per upstream. Bodies stream through unparsed, upstream status codes,
- * headers and bodies pass unchanged, and nothing is retried: a 503 from a busy classifier goes
- * straight back to the client. Paths that are not public answer the JSON 404.
+ * The public API: each route of PUBLIC_ROUTES forwarded to its upstream through one connection
+ * pool per upstream (lib/forwarder.ts). Request bodies are received whole first (lib/body-buffer.ts)
+ * and forwarded as they came, never parsed; upstream status codes, end-to-end headers and bodies
+ * pass unchanged, and nothing is retried: a 503 from a busy classifier goes straight back to the
+ * client. Paths that are not public answer the JSON 404.
  */
 export const proxy = fp(async function proxy (app: FastifyInstance, opts: ProxyOptions) {
+  const bodies = new BodyBuffer({ timeoutMs: opts.bodyTimeoutMs, maxBufferedBytes: opts.maxBufferedBytes })
   for (const upstream of [opts.prime, opts.classifier]) {
+    const forwarder = new Forwarder(upstream, {
+      connections: opts.connections,
+      maxQueue: opts.maxQueue,
+      onFailure: (code) => { app.upstreamFailures.inc({ upstream: upstream.name, code }) }
+    })
+    app.addHook('onClose', async () => { await forwarder.close() })
     const routes = PUBLIC_ROUTES.filter((r) => r.upstream === upstream.name)
-    await app.register(forward, { upstream, routes, bodyLimits: opts.bodyLimits })
+    await app.register(forward, { forwarder, routes, bodyLimits: opts.bodyLimits, bodies, limit: app.apiRateLimit })
   }
-}, { name: 'frontend-proxy', dependencies: ['frontend-metrics', 'kit-expect-continue'] })
+}, { name: 'frontend-proxy', dependencies: ['frontend-metrics', 'frontend-rate-limit', 'kit-expect-continue'] })
 
 /** Whether a path climbs with `.` or `..` segments, written plainly or percent-encoded (which URL parsers resolve). */
 function hasDotSegment (url: string): boolean {
-  const path = url.split('?')[0] ?? ''
+  const query = url.indexOf('?')
+  const path = query < 0 ? url : url.slice(0, query)
+  // Most paths have no dot at all, plain or encoded (%2e): nothing to decode.
+  if (!path.includes('.') && !path.includes('%')) return false
   let decoded = path
   try { decoded = decodeURIComponent(path) } catch { /* a malformed escape: judged as written */ }
   return /(^|\/)\.{1,2}(\/|$)/.test(decoded)
 }
 
-interface ForwardOptions { upstream: Upstream, routes: PublicRoute[], bodyLimits: Record<BodyKind, number> }
+interface ForwardOptions {
+  forwarder: Forwarder
+  routes: PublicRoute[]
+  bodyLimits: Record<BodyKind, number>
+  bodies: BodyBuffer
+  /** The rate limit's onRequest hook, when RATE_LIMIT_MAX is set. */
+  limit: onRequestHookHandler | null
+}
 
-async function forward (scope: FastifyInstance, { upstream, routes, bodyLimits }: ForwardOptions) {
-  await scope.register(replyFrom, {
-    base: upstream.url,
-    undici: { connections: 128, pipelining: 1 },
-    // Never replay a request: reply-from would otherwise retry a GET that got 503 up to 10 times.
-    retryMethods: [],
-    disableRequestLogging: true
-  })
-  // Bodies stay streams: this scope parses nothing (the classifier reads multipart itself).
+async function forward (scope: FastifyInstance, { forwarder, routes, bodyLimits, bodies, limit }: ForwardOptions) {
+  // Bodies are received whole and forwarded as bytes: this scope parses nothing (the classifier reads multipart itself).
   scope.removeAllContentTypeParsers()
-  scope.addContentTypeParser('*', (_request, payload, done) => { done(null, payload) })
-
-  const replyOptions: FastifyReplyFromHooks = {
-    timeout: upstream.timeoutMs,
-    retryDelay: () => null,
-    // undici refuses `Expect` (UND_ERR_NOT_SUPPORTED): the kit's expectContinue has answered it here.
-    rewriteRequestHeaders: (_request, headers) => {
-      delete headers.expect
-      return headers
-    },
-    onError: (reply, { error }) => {
-      // A chunked upload that outgrew its limit on the way.
-      const tooLarge = isTooLarge(error)
-      const failure = tooLarge ?? upstreamFailure(upstream, error)
-      if (tooLarge === undefined) scope.upstreamFailures.inc({ upstream: upstream.name, code: failure.code })
-      // An upload the upstream never read leaves the socket mid-request: close it, or it never goes idle.
-      if (!reply.request.raw.complete) reply.header('connection', 'close')
-      // The kit's error handler answers it from the error table (Retry-After included) and logs what the client got.
-      reply.send(failure)
-    }
-  }
+  scope.addContentTypeParser('*', bodies.parse)
+  // A body refused before it was read whole (too large, too slow, no room, rate limited): the
+  // answer closes the connection, or Node would read the rest of an upload nobody wants.
+  scope.addHook('onError', (request, reply, _error, done) => {
+    if (!request.raw.complete) reply.header('connection', 'close')
+    done()
+  })
 
   for (const route of routes) {
-    const limit = route.body === undefined ? undefined : bodyLimits[route.body]
+    const prefix = route.prefix
+    const handler = (request: FastifyRequest, reply: FastifyReply): void => {
+      // The raw URL (encoding and query string untouched) less the public prefix. The router
+      // decodes before matching, so a prefix written with escapes (/api/%70rime) is no match here.
+      if (!request.url.startsWith(prefix)) { reply.callNotFound(); return }
+      const target = request.url.slice(prefix.length)
+      if (hasDotSegment(target)) throw FRONTEND_ERRORS.error('bad_path', `a path segment may not be "." or ".." (${request.url.split('?')[0]})`)
+      forwarder.forward(request, reply, target, Buffer.isBuffer(request.body) ? request.body : null)
+    }
+    // The rate limit first: a refused client reserves no buffer space.
+    const onRequest = [...(limit === null ? [] : [limit]), ...(route.body === undefined ? [] : [bodies.admit])]
     scope.route({
-      method: route.method,
-      url: route.prefix + (route.longParam === true ? route.path.replace(/:\w+$/, '*') : route.path),
-      // The kit's expectContinue judges a declared length by bodyLimit; capBody counts a chunked body.
-      ...(limit === undefined ? {} : { bodyLimit: limit, preParsing: capBody(limit) }),
-      handler: async (request, reply) => {
-        // The raw URL (encoding and query string untouched) less the public prefix. The router
-        // decodes before matching, so a prefix written with escapes (/api/%70rime) is no match here.
-        if (!request.url.startsWith(route.prefix)) return reply.callNotFound()
-        const target = request.url.slice(route.prefix.length)
-        if (hasDotSegment(target)) throw FRONTEND_ERRORS.error('bad_path', `a path segment may not be "." or ".." (${request.url.split('?')[0]})`)
-        return reply.from(target, replyOptions)
-      }
+      // HEAD goes upstream too, and its Content-Length comes back (fastify's own HEAD routes would say 0).
+      method: route.method === 'GET' ? ['GET', 'HEAD'] : route.method,
+      exposeHeadRoute: false,
+      url: prefix + (route.longParam === true ? route.path.replace(/:\w+$/, '*') : route.path),
+      // The kit's expectContinue judges a declared length by bodyLimit; bodies.parse counts the bytes.
+      ...(route.body === undefined ? {} : { bodyLimit: bodyLimits[route.body] }),
+      ...(onRequest.length === 0 ? {} : { onRequest }),
+      handler
     })
   }
 }

@@ -1,0 +1,133 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import type { HttpError } from '@inference-stack/kit/contract'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Pool, type Dispatcher } from 'undici'
+import { endToEnd } from './hop-by-hop.js'
+import { DeadlineError, upstreamBusy, upstreamFailure, type Upstream } from './upstream.js'
+
+/** An answer larger than this is cut (502): the services answer JSON of a few MB at most. */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024
+
+export interface ForwarderOptions {
+  /** Connections to the upstream, at most. */
+  connections: number
+  /** Requests that may wait for a free connection; beyond, 503 + Retry-After at once. */
+  maxQueue: number
+  /** Called with the answer's code when a forward fails (metrics). */
+  onFailure?: (code: string) => void
+}
+
+/**
+ * One upstream's connection pool (undici) and what the frontend promises about it: at most
+ * `connections + maxQueue` requests in progress or waiting (then 503 + Retry-After), an answer
+ * within the upstream's `timeoutMs` from the moment a request is forwarded (then 504, however long
+ * it waited for a connection), hop-by-hop headers dropped both ways, and no retries. Request
+ * bodies arrive here complete (lib/body-buffer.ts), so a connection is only ever held for the
+ * upstream's own time, never for a slow client's.
+ */
+export class Forwarder {
+  readonly #pool: Pool
+  readonly #limit: number
+  #inFlight = 0
+
+  constructor (readonly upstream: Upstream, readonly options: ForwarderOptions) {
+    this.#pool = new Pool(upstream.url, {
+      connections: options.connections,
+      pipelining: 1,
+      headersTimeout: upstream.timeoutMs,
+      bodyTimeout: upstream.timeoutMs
+    })
+    this.#limit = options.connections + options.maxQueue
+  }
+
+  /** Sends `path` (query string included) to the upstream and the answer to `reply`; `reply` is answered in every case. */
+  forward (request: FastifyRequest, reply: FastifyReply, path: string, body: Buffer | null): void {
+    if (this.#inFlight >= this.#limit) {
+      this.fail(reply, upstreamBusy(this.upstream, this.#inFlight))
+      return
+    }
+    this.#inFlight++
+    const headers = endToEnd(request.headers)
+    if (body !== null) headers['content-length'] = String(body.length)
+    this.#pool.dispatch({ path, method: request.method as Dispatcher.HttpMethod, headers, body }, new Exchange(this, reply))
+  }
+
+  /** @internal An exchange is over (answered, failed or timed out). */
+  done (): void { this.#inFlight-- }
+
+  /** @internal Counts `error` and answers `reply` with it: the kit's error handler sends its table entry (Retry-After included) and logs it. */
+  fail (reply: FastifyReply, error: HttpError): void {
+    this.options.onFailure?.(error.code)
+    reply.send(error)
+  }
+
+  /** After the server has drained: what is still pending was for clients that left. */
+  async close (): Promise<void> {
+    await this.#pool.destroy()
+  }
+}
+
+/** One forwarded request: undici's handler, with its deadline. A class, not closures: one object per request. */
+class Exchange implements Dispatcher.DispatchHandler {
+  #controller: Dispatcher.DispatchController | undefined
+  #status = 0
+  #headers: IncomingHttpHeaders = {}
+  #chunks: Buffer[] = []
+  #bytes = 0
+  #finished = false
+  readonly #timer: NodeJS.Timeout
+
+  constructor (readonly forwarder: Forwarder, readonly reply: FastifyReply) {
+    this.#timer = setTimeout(Exchange.#expire, forwarder.upstream.timeoutMs, this)
+  }
+
+  static #expire (exchange: Exchange): void {
+    // Still queued for a connection: undici cannot drop it, so it is aborted when it starts.
+    exchange.#controller?.abort(new DeadlineError('deadline'))
+    exchange.#finish(new DeadlineError('deadline'))
+  }
+
+  onRequestStart (controller: Dispatcher.DispatchController): void {
+    this.#controller = controller
+    // Timed out while queued, or the client left: the upstream need not work for nobody.
+    if (this.#finished || this.reply.raw.destroyed) controller.abort(new DeadlineError('not needed'))
+  }
+
+  onResponseStart (_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.#status = statusCode
+    this.#headers = headers
+  }
+
+  onResponseData (controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#bytes += chunk.length
+    if (this.#bytes > MAX_ANSWER_BYTES) controller.abort(new Error(`answer over ${MAX_ANSWER_BYTES} bytes`))
+    else this.#chunks.push(chunk)
+  }
+
+  onResponseEnd (): void {
+    this.#finish(undefined)
+  }
+
+  onResponseError (_controller: Dispatcher.DispatchController, error: Error): void {
+    this.#finish(error)
+  }
+
+  #finish (error: Error | undefined): void {
+    if (this.#finished) return
+    this.#finished = true
+    clearTimeout(this.#timer)
+    this.forwarder.done()
+    const reply = this.reply
+    if (reply.sent || reply.raw.destroyed) return
+    if (error !== undefined) {
+      this.forwarder.fail(reply, upstreamFailure(this.forwarder.upstream, error))
+      return
+    }
+    const headers = endToEnd(this.#headers)
+    // An answer to HEAD has no body but tells the length of the GET's.
+    const length = this.#headers['content-length']
+    if (reply.request.method === 'HEAD' && length !== undefined) headers['content-length'] = length
+    reply.code(this.#status).headers(headers)
+    reply.send(this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks, this.#bytes))
+  }
+}
