@@ -10,7 +10,11 @@ import classifyRoutes from './routes/classify.js'
 import infoRoutes from './routes/info.js'
 import v2Routes from './routes/v2.js'
 
-export interface AppOptions { config: ClassifierConfig }
+export interface AppOptions {
+  config: ClassifierConfig
+  /** Another inference worker script (tests that make a worker die or fail); session-worker by default. */
+  sessionWorker?: URL
+}
 
 /**
  * The model's file, checked, and its labels. Missing or corrupt, it is returned as the
@@ -32,7 +36,7 @@ async function findModel (config: ClassifierConfig): Promise<ResolvedModel | Mod
  * fastify(); server.ts on the logged server. Not encapsulated, so both see
  * `app.classifier` (e.g. to await `classifier.warmedUp`).
  */
-export default fp(async function classifierApp (app: FastifyInstance, { config }: AppOptions): Promise<void> {
+export default fp(async function classifierApp (app: FastifyInstance, { config, sessionWorker }: AppOptions): Promise<void> {
   configureSharp()
   await app.register(service, {
     name: 'classifier',
@@ -49,7 +53,7 @@ export default fp(async function classifierApp (app: FastifyInstance, { config }
     await app.register(noModel, { reason: resolved.message })
     return
   }
-  await app.register(model, { config, resolved })
+  await app.register(model, { config, resolved, sessionWorker })
   await app.register(classifyRoutes, { config })
   await app.register(infoRoutes, { config })
   await app.register(v2Routes, { config })

@@ -12,6 +12,11 @@ export const DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024
 /** A KServe v2 infer body: an FP32 image is 1.5-3 MB of JSON, a base64 image a third more than the file. */
 export const DEFAULT_MAX_INFER_BYTES = 32 * 1024 * 1024
 export const DEFAULT_MAX_INPUT_PIXELS = 40_000_000
+export const DEFAULT_MAX_DECODE_QUEUE = 32
+export const DEFAULT_MAX_QUEUE_TIME_MS = 1000
+export const DEFAULT_MAX_FAILED_BATCHES = 5
+/** libuv's thread pool when UV_THREADPOOL_SIZE does not say (Node's default). */
+const DEFAULT_THREADPOOL_SIZE = 4
 
 const Int = (min: number, max: number, def: number | undefined, description: string) =>
   Type.Integer({ minimum: min, maximum: max, ...(def === undefined ? {} : { default: def }), description })
@@ -40,7 +45,12 @@ export const ClassifierConfigSchema = Type.Object({
   ...RetryAfterConfigSchema,
   MAX_IMAGE_BYTES: Int(1, 1024 * 1024 * 1024, DEFAULT_MAX_IMAGE_BYTES, 'largest accepted upload in bytes'),
   MAX_INFER_BYTES: Int(1, 1024 * 1024 * 1024, DEFAULT_MAX_INFER_BYTES, 'largest KServe v2 infer body in bytes (JSON)'),
-  MAX_INPUT_PIXELS: Int(1, 1_000_000_000, DEFAULT_MAX_INPUT_PIXELS, 'largest accepted image in pixels (width x height)')
+  MAX_INPUT_PIXELS: Int(1, 1_000_000_000, DEFAULT_MAX_INPUT_PIXELS, 'largest accepted image in pixels (width x height)'),
+  MAX_DECODES: Type.Optional(Int(1, 1024, undefined, 'images decoding at once (default: UV_THREADPOOL_SIZE - 1, at least 1: one libuv thread each, one left for header reads)')),
+  MAX_DECODE_PIXELS: Type.Optional(Int(1, 10_000_000_000, undefined, 'declared pixels of the images decoding at once, summed (default: 2 x MAX_INPUT_PIXELS; at least MAX_INPUT_PIXELS)')),
+  MAX_DECODE_QUEUE: Int(1, 100_000, DEFAULT_MAX_DECODE_QUEUE, 'requests between arrival and the end of their decode (uploading, waiting, decoding); beyond it 503 at once, before the body is read'),
+  MAX_QUEUE_TIME_MS: Int(1, 600_000, DEFAULT_MAX_QUEUE_TIME_MS, 'longest an image waits for a decode slot; then 503 rather than a late answer'),
+  MAX_FAILED_BATCHES: Int(1, 1_000_000, DEFAULT_MAX_FAILED_BATCHES, 'inference batches failing in a row (a CUDA error, say) after which /readyz fails until one succeeds')
 })
 
 export type ClassifierConfig = Static<typeof ClassifierConfigSchema>
@@ -48,4 +58,15 @@ export type ClassifierConfig = Static<typeof ClassifierConfigSchema>
 /** onnxruntime intra-op threads per worker: the configured number, or the cores shared among workers. */
 export function intraOpThreads (config: Pick<ClassifierConfig, 'INTRA_OP_THREADS' | 'WORKERS'>): number {
   return config.INTRA_OP_THREADS ?? Math.max(1, Math.floor(availableParallelism() / config.WORKERS))
+}
+
+/** Decodes at once: MAX_DECODES, or libuv's threads less one (each decode holds one; header reads need one free). */
+export function maxDecodes (config: Pick<ClassifierConfig, 'MAX_DECODES'>, env: NodeJS.ProcessEnv = process.env): number {
+  const threads = Number(env.UV_THREADPOOL_SIZE) > 0 ? Math.floor(Number(env.UV_THREADPOOL_SIZE)) : DEFAULT_THREADPOOL_SIZE
+  return config.MAX_DECODES ?? Math.max(1, threads - 1)
+}
+
+/** Declared pixels decoding at once: MAX_DECODE_PIXELS, or two images at the pixel limit. */
+export function maxDecodePixels (config: Pick<ClassifierConfig, 'MAX_DECODE_PIXELS' | 'MAX_INPUT_PIXELS'>): number {
+  return config.MAX_DECODE_PIXELS ?? 2 * config.MAX_INPUT_PIXELS
 }

@@ -32,8 +32,14 @@ export const CLASSIFIER_ERRORS = new ErrorTable('CLASSIFIER', {
   decoder_busy: { status: 503, code: 'CLASSIFIER_BUSY', reason: 'queue_full', retryAfter: true },
   timeout: { status: 503, code: 'CLASSIFIER_TIMEOUT', reason: 'timeout', retryAfter: true },
   shutting_down: { status: 503, code: 'CLASSIFIER_SHUTTING_DOWN', reason: 'shutting_down', retryAfter: true },
+  /** The inference worker running the batch died; it is being replaced (warmed up) and the same request may succeed. */
+  worker_failed: { status: 503, code: 'CLASSIFIER_WORKER_FAILED', reason: 'worker_failed', retryAfter: true },
+  /** The batch's run threw (a CUDA error, say): that batch alone failed; many in a row turn /readyz red. */
+  inference_failed: { status: 503, code: 'CLASSIFIER_INFERENCE_FAILED', reason: 'worker_failed', retryAfter: true },
   /** No Retry-After: retrying does not help until someone installs the model and restarts. */
-  no_model: { status: 503, code: 'CLASSIFIER_NO_MODEL', reason: 'no_model' }
+  no_model: { status: 503, code: 'CLASSIFIER_NO_MODEL', reason: 'no_model' },
+  /** The client closed the connection before its answer: its queued work was dropped. Nobody reads this answer. */
+  client_gone: { status: 499, code: 'CLASSIFIER_CLIENT_GONE', reason: 'client_gone' }
 })
 
 export type ClassifierErrorKind = keyof typeof CLASSIFIER_ERRORS.specs

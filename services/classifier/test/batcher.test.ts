@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
-import { Batcher, BatcherError, type BatcherOptions, type BatchRunner } from '../src/lib/batcher.js'
+import { Batcher, BatcherError, runnersOf, type BatcherOptions } from '../src/lib/batcher.js'
 import type { RunResult } from '../src/lib/session.js'
 
 /** A runner that answers each item's row as [first value × 10], when the test releases it (or at once). */
-class FakeRunner implements BatchRunner {
+class FakeRunner {
   readonly batches: number[][] = []
   #release: Array<() => void> = []
   constructor (readonly manual = false, readonly failWith?: Error) {}
@@ -26,8 +26,8 @@ class FakeRunner implements BatchRunner {
 const ITEM = [2, 2]
 const item = (value: number): Float32Array => new Float32Array(4).fill(value)
 
-function batcher (runners: BatchRunner[], opts: Partial<BatcherOptions> = {}): Batcher {
-  const b = new Batcher({ runners, itemShape: ITEM, maxBatchSize: 4, maxQueueDelayMs: 20, maxQueue: 16, ...opts })
+function batcher (runners: FakeRunner[], opts: Partial<BatcherOptions> = {}): Batcher {
+  const b = new Batcher({ runner: runnersOf(runners), itemShape: ITEM, maxBatchSize: 4, maxQueueDelayMs: 20, maxQueue: 16, ...opts })
   b.start()
   return b
 }
@@ -56,7 +56,7 @@ describe('Batcher', () => {
 
   it('runs nothing before start(): items submitted during warm-up wait for it', async () => {
     const runner = new FakeRunner()
-    const b = new Batcher({ runners: [runner], itemShape: ITEM, maxBatchSize: 1, maxQueueDelayMs: 0, maxQueue: 4 })
+    const b = new Batcher({ runner: runnersOf([runner]), itemShape: ITEM, maxBatchSize: 1, maxQueueDelayMs: 0, maxQueue: 4 })
     const result = b.submit(item(5), 10_000)
     await sleep(20)
     expect([runner.batches, b.depth]).toEqual([[], 1])
@@ -126,13 +126,75 @@ describe('Batcher', () => {
     expect(depths.at(-1)).toBe(0)
   })
 
-  it('fails the items of a batch whose run fails with failed, keeping the runner\'s error as the cause, and goes on', async () => {
+  it('fails the items of a batch whose run fails with failed, keeping the runner\'s error as the cause, tells its observer, and goes on', async () => {
     const broken = new Error('CUDA out of memory')
-    const b = batcher([new FakeRunner(false, broken)], { maxBatchSize: 2, maxQueueDelayMs: 0 })
+    const failed: Array<[number, unknown]> = []
+    const b = batcher([new FakeRunner(false, broken)], { maxBatchSize: 2, maxQueueDelayMs: 0, observer: { failed: (size, err) => failed.push([size, err]) } })
     const failure = await b.submit(item(1), 10_000).catch((err: unknown) => err)
     expect(failure).toBeInstanceOf(BatcherError)
     expect(failure).toMatchObject({ kind: 'failed', message: 'CUDA out of memory', cause: broken })
     expect(await kindOf(b.submit(item(2), 10_000))).toBe('failed')
+    expect(failed).toEqual([[1, broken], [1, broken]])
+  })
+
+  it('drops a queued item whose client went away: it leaves the queue and never runs', async () => {
+    const runner = new FakeRunner(true)
+    const dropped: boolean[] = []
+    const b = batcher([runner], { maxBatchSize: 1, maxQueueDelayMs: 0, observer: { dropped: (running) => dropped.push(running) } })
+    const running = b.submit(item(1), 10_000)
+    await sleep(5)
+    const controller = new AbortController()
+    const gone = b.submit(item(2), 10_000, controller.signal)
+    const next = b.submit(item(3), 10_000)
+    controller.abort()
+    expect(await kindOf(gone)).toBe('cancelled')
+    expect(b.depth).toBe(1)
+    runner.release()
+    await running
+    await sleep(5)
+    runner.release()
+    expect((await next).output[0]).toBe(30)
+    expect(runner.batches).toEqual([[1], [3]])
+    expect(dropped).toEqual([false])
+    expect(await kindOf(b.submit(item(4), 10_000, AbortSignal.abort()))).toBe('cancelled')
+    expect(dropped).toEqual([false, false])
+  })
+
+  it('discards the row of a running item whose client went away; the others of its batch get theirs', async () => {
+    const runner = new FakeRunner(true)
+    const dropped: boolean[] = []
+    const b = batcher([runner], { maxBatchSize: 2, maxQueueDelayMs: 1000, observer: { dropped: (running) => dropped.push(running) } })
+    const controller = new AbortController()
+    const gone = b.submit(item(1), 10_000, controller.signal)
+    const stays = b.submit(item(2), 10_000)
+    await sleep(5)
+    expect(runner.batches).toEqual([[1, 2]])
+    controller.abort()
+    expect(await kindOf(gone)).toBe('cancelled')
+    runner.release()
+    expect((await stays).output[0]).toBe(20)
+    expect(dropped).toEqual([true])
+  })
+
+  it('says when to retry a queue_full from the pace of its batches', async () => {
+    const runner = new FakeRunner(true)
+    const b = batcher([runner], { maxBatchSize: 1, maxQueueDelayMs: 0, maxQueue: 1 })
+    const first = b.submit(item(1), 10_000)
+    await sleep(5)
+    const queued = b.submit(item(2), 10_000)
+    // No batch has ended yet: no pace to go by.
+    expect(await b.submit(item(3), 10_000).catch((err: unknown) => (err as BatcherError).retryAfterMs)).toBeUndefined()
+    runner.release()
+    await first
+    await sleep(5)
+    const third = b.submit(item(3), 10_000)
+    // Batches of 1 ms (FakeRunner's): one batch ahead, and this one.
+    expect(await b.submit(item(4), 10_000).catch((err: unknown) => (err as BatcherError).retryAfterMs)).toBe(2)
+    runner.release()
+    await queued
+    await sleep(5)
+    runner.release()
+    await third
   })
 
   it('on close, runs what is queued without waiting for batches to fill, then refuses new items with closed', async () => {
@@ -160,6 +222,6 @@ describe('Batcher', () => {
   it('refuses an item of the wrong size, and needs a runner', async () => {
     const b = batcher([new FakeRunner()])
     await expect(b.submit(new Float32Array(3), 1000)).rejects.toThrow('item has 3 values, expected 4')
-    expect(() => new Batcher({ runners: [], itemShape: ITEM, maxBatchSize: 1, maxQueueDelayMs: 0, maxQueue: 1 })).toThrow('a batcher needs at least one runner')
+    expect(() => new Batcher({ runner: runnersOf([]), itemShape: ITEM, maxBatchSize: 1, maxQueueDelayMs: 0, maxQueue: 1 })).toThrow('a batcher needs at least one runner')
   })
 })

@@ -26,7 +26,16 @@ describe('POST /classify', () => {
     const probabilities = body.predictions.map((p) => p.probability)
     expect(probabilities).toEqual([...probabilities].sort((a, b) => b - a))
     expect(probabilities[0]).toBeGreaterThan(0.9)
-    expect(Object.keys(body.timings_ms).sort()).toEqual(['decode', 'inference', 'queue', 'total'])
+    expect(Object.keys(body.timings_ms).sort()).toEqual(['decode', 'decode_wait', 'inference', 'queue', 'total'])
+  })
+
+  it('refuses topk that is not a finite number in range (Infinity, 1e400, NaN, -1, 1.5, empty, hex, padded) with 400 naming the parameter', async () => {
+    const app = await buildApp()
+    for (const topk of ['Infinity', '1e400', 'NaN', '-1', '1.5', '', '0x3', ' 3']) {
+      const res = await classifyRaw(app, photo('goldfish.jpg'), 'image/jpeg', `?topk=${encodeURIComponent(topk)}`)
+      expect([topk, res.statusCode]).toEqual([topk, 400])
+      expect(res.json().error).toMatchObject({ code: 'CLASSIFIER_BAD_REQUEST', message: expect.stringMatching(/^querystring\.topk /) })
+    }
   })
 
   it('returns topk predictions when asked and refuses topk outside 1-20', async () => {

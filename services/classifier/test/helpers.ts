@@ -1,4 +1,4 @@
-import { loadConfig } from '@inference-stack/kit'
+import { loadConfig, serverErrorOptions } from '@inference-stack/kit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { onTestFinished } from 'vitest'
 import app from '../src/app.js'
@@ -9,10 +9,13 @@ export function testConfig (env: Record<string, string> = {}): ClassifierConfig 
   return loadConfig(ClassifierConfigSchema, { MODELS_DIR, MODEL: TEST_MODEL, EXECUTION_PROVIDER: 'cpu', LOG_LEVEL: 'silent', ...env })
 }
 
-/** The classifier app on a bare fastify, warmed up, closed when the test ends. */
-export async function buildApp (env: Record<string, string> = {}): Promise<FastifyInstance> {
-  const server = Fastify({ logger: false })
-  await server.register(app, { config: testConfig(env) })
+/**
+ * The classifier app on a fastify with the kit's answers before routing (as createServer makes
+ * it), warmed up, closed when the test ends. `sessionWorker`: another inference worker script.
+ */
+export async function buildApp (env: Record<string, string> = {}, sessionWorker?: URL): Promise<FastifyInstance> {
+  const server = Fastify({ ...serverErrorOptions, logger: false })
+  await server.register(app, { config: testConfig(env), sessionWorker })
   await server.ready()
   await server.classifier.warmedUp
   onTestFinished(async () => { await server.close() })

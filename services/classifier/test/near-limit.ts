@@ -12,3 +12,14 @@ export async function nearLimitPng (limit: number): Promise<Buffer> {
   if (png.length > limit || png.length < limit * 0.99) throw new Error(`the near-limit PNG is ${png.length} bytes, not just under ${limit}`)
   return png
 }
+
+/**
+ * A PNG of `pixels` (8000 x 5000 at the default limit) in one flat colour, Adam7-interlaced: about
+ * 130 KB on the wire, yet its decoder must hold the whole image before the first full row, so it
+ * takes hundreds of ms to decode: a heavy image the limits allow.
+ */
+export async function slowPngAtPixelLimit (pixels: number): Promise<Buffer> {
+  const width = Math.floor(Math.sqrt(pixels * 1.6))
+  const height = Math.floor(pixels / width)
+  return await sharp({ create: { width, height, channels: 3, background: '#3a7' } }).png({ progressive: true, compressionLevel: 9 }).toBuffer()
+}

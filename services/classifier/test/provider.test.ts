@@ -67,14 +67,14 @@ describe('openSessions with the real onnxruntime', () => {
 
   it('opens CPU sessions for a CPU plan and passes its note on', async () => {
     const opened = await openSessions({ provider: 'cpu', note: 'why', level: 'info' }, opts)
-    onTestFinished(async () => { await Promise.all(opened.sessions.map(async (s) => await s.close())) })
+    onTestFinished(async () => { await opened.pool.close() })
     expect(opened).toMatchObject({ provider: 'cpu', note: 'why', level: 'info' })
-    expect(opened.sessions[0]?.provider).toBe('cpu')
+    expect(opened.info.provider).toBe('cpu')
   })
 
   it.skipIf(cudaWorks)('falls back to CPU sessions with a warning when CUDA fails and ALLOW_CPU_FALLBACK=true', async () => {
     const opened = await openSessions({ provider: 'cuda', requested: 'auto', gpu: GPU, cpuFallback: true }, opts)
-    onTestFinished(async () => { await Promise.all(opened.sessions.map(async (s) => await s.close())) })
+    onTestFinished(async () => { await opened.pool.close() })
     expect(opened.provider).toBe('cpu')
     expect(opened.level).toBe('warn')
     expect(opened.note).toMatch(/^EXECUTION_PROVIDER=auto: an NVIDIA GPU is visible \(\/dev\/nvidia0\), but CUDA could not start: .+; serving on the CPU because ALLOW_CPU_FALLBACK=true$/)

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { Batcher, BatcherError } from '../src/lib/batcher.js'
+import { Batcher, BatcherError, runnersOf } from '../src/lib/batcher.js'
 import { ModelSession } from '../src/lib/session.js'
 import { MODELS_DIR } from './model.js'
 
@@ -37,7 +37,7 @@ describe('ModelSession', () => {
   it('refuses to run after close', async () => {
     const session = await openSession()
     await session.close()
-    await expect(session.run(new Float32Array(ITEM), [1, 3, 224, 224])).rejects.toThrow(/closed/)
+    await expect(session.run(new Float32Array(ITEM), [1, 3, 224, 224])).rejects.toThrow(/shutting down/)
   })
 })
 
@@ -45,7 +45,7 @@ describe('Batcher with a real session', () => {
   it('maps each row of a batch back to its own request, matching single runs', async () => {
     const session = await openSession()
     const singles = await Promise.all([0, 1, 2, 3].map(async (seed) => (await session.run(pattern(seed), [1, 3, 224, 224])).data))
-    const batcher = new Batcher({ runners: [session], itemShape: [3, 224, 224], maxBatchSize: 4, maxQueueDelayMs: 1000, maxQueue: 8 })
+    const batcher = new Batcher({ runner: runnersOf([session]), itemShape: [3, 224, 224], maxBatchSize: 4, maxQueueDelayMs: 1000, maxQueue: 8 })
     batcher.start()
     const results = await Promise.all([0, 1, 2, 3].map(async (seed) => await batcher.submit(pattern(seed), 10_000)))
     results.forEach((r, i) => {
@@ -58,7 +58,7 @@ describe('Batcher with a real session', () => {
   it('drops an item that timed out while queued, without computing it', async () => {
     const session = await openSession()
     const batches: number[] = []
-    const batcher = new Batcher({ runners: [session], itemShape: [3, 224, 224], maxBatchSize: 4, maxQueueDelayMs: 0, maxQueue: 8, observer: { batch: (n) => batches.push(n) } })
+    const batcher = new Batcher({ runner: runnersOf([session]), itemShape: [3, 224, 224], maxBatchSize: 4, maxQueueDelayMs: 0, maxQueue: 8, observer: { batch: (n) => batches.push(n) } })
     // Not started yet (as during warm-up): the item can only wait.
     await expect(batcher.submit(pattern(0), 30)).rejects.toMatchObject({ kind: 'timeout' })
     expect(batcher.depth).toBe(0)
@@ -69,7 +69,7 @@ describe('Batcher with a real session', () => {
 
   it('refuses at once when the queue is full and after close', async () => {
     const session = await openSession()
-    const batcher = new Batcher({ runners: [session], itemShape: [3, 224, 224], maxBatchSize: 4, maxQueueDelayMs: 0, maxQueue: 2 })
+    const batcher = new Batcher({ runner: runnersOf([session]), itemShape: [3, 224, 224], maxBatchSize: 4, maxQueueDelayMs: 0, maxQueue: 2 })
     const waiting = [batcher.submit(pattern(0), 10_000), batcher.submit(pattern(1), 10_000)]
     await expect(batcher.submit(pattern(2), 10_000)).rejects.toBeInstanceOf(BatcherError)
     await expect(batcher.submit(pattern(2), 10_000)).rejects.toMatchObject({ kind: 'queue_full' })

@@ -5,4 +5,4 @@ export { CommonConfigSchema, DEFAULT_RETRY_AFTER_S, RetryAfterConfigSchema } fro
 export { ConfigError, loadConfig } from './config.js'
 export { errorBody, ErrorSchema, type ErrorBody } from './error-schema.js'
 export { DEFAULT_BODY_TIMEOUT_MS, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './timeouts.js'
-export { ErrorTable, HttpError, type ErrorSpec, type KitErrorKind, type RejectReason, type RequiredErrors } from './error-table.js'
+export { ErrorTable, HttpError, type ErrorSpec, type HttpErrorOptions, type KitErrorKind, type RejectReason, type RequiredErrors } from './error-table.js'

@@ -18,7 +18,7 @@ export type RejectReason =
   | 'queue_full'
   /** 503: prime's batches in progress are at PRIME_MAX_CONCURRENT_BATCHES. */
   | 'batches_in_progress'
-  /** 503 or 504: no result within the time limit. */
+  /** 408, 503 or 504: the request, or its result, did not come within the time limit. */
   | 'timeout'
   /** 408: the request's body did not arrive within the time limit (a slow or stalled client). */
   | 'slow_client'
@@ -26,12 +26,14 @@ export type RejectReason =
   | 'rate_limited'
   /** 503: the service is closing and takes nothing new. */
   | 'shutting_down'
-  /** 503: the worker deciding the request died (it is being replaced). */
+  /** 503: the worker deciding the request died (it is being replaced), or its inference failed. */
   | 'worker_failed'
   /** 503: the classifier has no model installed. */
   | 'no_model'
   /** 503: something the answer needs cannot be reached or is missing (a service, the built page). */
   | 'unavailable'
+  /** 499: the client went away before its answer; the work it queued was dropped (nobody reads the answer). */
+  | 'client_gone'
   /** 502: a service broke the connection without a valid answer. */
   | 'upstream_error'
   /** 500: a bug; never counted as a refusal. */
@@ -44,10 +46,18 @@ export interface ErrorSpec {
   code: string
   reason: RejectReason
   /**
-   * The answer carries `Retry-After`, for the same request may succeed later: `true` for the
-   * service's RETRY_AFTER_S, or a number of seconds the entry fixes itself (a wait no setting sizes).
+   * The same request may succeed later: the answer says when, as `Retry-After` (whole seconds,
+   * rounded up), `retry-after-ms` and the body's `retry_after_ms`: `true` for the error's own estimate
+   * where it carries one (`retryAfterMs`) and the service's RETRY_AFTER_S otherwise, or a number of
+   * seconds the entry fixes itself (a wait no setting sizes).
    */
   retryAfter?: true | number
+}
+
+/** What `table.error()` takes besides the message: the cause, and the service's estimate of when a retry may succeed. */
+export interface HttpErrorOptions extends ErrorOptions {
+  /** Milliseconds until the same request may succeed (only answered where the entry has `retryAfter`). */
+  retryAfterMs?: number
 }
 
 /** An error answer: its entry of the service's error table, and a message saying what was wrong. */
@@ -55,21 +65,28 @@ export class HttpError extends Error {
   readonly statusCode: number
   readonly code: string
   readonly reason: RejectReason
-  /** `true`: the service's RETRY_AFTER_S; a number: these seconds; `false`: no Retry-After. */
+  /** `true`: the service's RETRY_AFTER_S (or the error's estimate); a number: these seconds; `false`: no Retry-After. */
   readonly retryAfter: boolean | number
+  readonly retryAfterMs: number | undefined
 
-  constructor (spec: ErrorSpec, message: string, options?: ErrorOptions) {
+  constructor (spec: ErrorSpec, message: string, options?: HttpErrorOptions) {
     super(message, options)
     this.name = 'HttpError'
     this.statusCode = spec.status
     this.code = spec.code
     this.reason = spec.reason
     this.retryAfter = spec.retryAfter ?? false
+    this.retryAfterMs = options?.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(options.retryAfterMs))
   }
 }
 
-/** The entries the kit's error handler answers with in every service, named from the table's prefix. */
-export type KitErrorKind = 'bad_request' | 'request_aborted' | 'not_found' | 'internal'
+/**
+ * The entries the kit answers with in every service, named from the table's prefix: a bad request,
+ * a body its client abandoned, an unknown route, a bug, and what Node's HTTP parser and fastify's
+ * router refuse before any route runs (a malformed percent-encoding, a request not received in
+ * time, headers too large).
+ */
+export type KitErrorKind = 'bad_request' | 'request_aborted' | 'not_found' | 'internal' | 'bad_url' | 'request_timeout' | 'headers_too_large'
 
 /** What a service's table must hold besides its own kinds: the 413 the kit gives a body over its route's limit. */
 export interface RequiredErrors { body_too_large: ErrorSpec }
@@ -89,13 +106,16 @@ export class ErrorTable<K extends string = string> {
       // The client closed the connection mid-body: nobody reads this answer.
       request_aborted: { status: 400, code: `${prefix}_REQUEST_ABORTED`, reason: 'bad_input' },
       not_found: { status: 404, code: `${prefix}_NOT_FOUND`, reason: 'not_found' },
-      internal: { status: 500, code: `${prefix}_INTERNAL`, reason: 'internal' }
+      internal: { status: 500, code: `${prefix}_INTERNAL`, reason: 'internal' },
+      bad_url: { status: 400, code: `${prefix}_BAD_URL`, reason: 'bad_input' },
+      request_timeout: { status: 408, code: `${prefix}_REQUEST_TIMEOUT`, reason: 'slow_client' },
+      headers_too_large: { status: 431, code: `${prefix}_HEADERS_TOO_LARGE`, reason: 'too_large' }
     }
     this.specs = Object.freeze({ ...kit, ...entries })
   }
 
-  /** The error answer of `kind`; `options.cause` keeps the error it stands for. */
-  error (kind: K | KitErrorKind, message: string, options?: ErrorOptions): HttpError {
+  /** The error answer of `kind`; `options.cause` keeps the error it stands for, `options.retryAfterMs` says when to retry. */
+  error (kind: K | KitErrorKind, message: string, options?: HttpErrorOptions): HttpError {
     return new HttpError(this.specs[kind], message, options)
   }
 

@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter } from 'prom-client'
+import { answerBeforeRouting, clientErrorAnswer } from './client-errors.js'
 import { errorBody } from './error-schema.js'
-import { HttpError, type ErrorTable, type RejectReason } from './error-table.js'
+import { HttpError, type ErrorSpec, type ErrorTable, type RejectReason } from './error-table.js'
 
 /**
  * The body shape of error answers: `json` is `{ "error": { "code", "message" } }`; `kserve` is the
@@ -19,20 +20,21 @@ declare module 'fastify' {
 
 export interface ErrorsOptions {
   table: ErrorTable
-  /** Seconds of Retry-After on answers whose entry asks for the service's (RETRY_AFTER_S); an entry may fix its own. */
+  /** Seconds of Retry-After on answers whose entry asks for the service's (RETRY_AFTER_S) and that carry no estimate of their own; an entry may fix its own. */
   retryAfterS?: number
   /** Counts every answer made from the table, by reason, in a counter of this name (in `app.metrics`). */
   rejectedMetric?: string
 }
 
 /** An error as it is answered. `expected`: made from the table (or fastify's own 4xx), not a bug. */
-interface Answer { status: number, code: string, message: string, reason: RejectReason, retryAfter: boolean | number, expected: boolean }
+export interface Answer { status: number, code: string, message: string, reason: RejectReason, retryAfter: boolean | number, retryAfterMs?: number, expected: boolean }
 
-/** fastify's own 4xx errors (bad JSON, unknown content type, body too large) have no entry: their status says which reason. */
+/** fastify's own 4xx errors that have no entry: their status says which reason. */
 function reasonOfStatus (status: number): RejectReason {
-  if (status === 413) return 'too_large'
+  if (status === 413 || status === 414 || status === 431) return 'too_large'
   if (status === 415) return 'unsupported'
   if (status === 404) return 'not_found'
+  if (status === 408) return 'timeout'
   return 'bad_input'
 }
 
@@ -41,16 +43,18 @@ function clientLeft (err: FastifyError | HttpError, request: FastifyRequest): bo
   return request.raw.aborted || (err.code === 'ECONNRESET' && err.message === 'aborted')
 }
 
+const fromSpec = (spec: ErrorSpec, message: string): Answer => ({ ...spec, message, retryAfter: spec.retryAfter ?? false, expected: true })
+
 /** How the handler answers an error: from its table entry, as fastify's own 4xx, or as a bug. */
 function answerFor (err: FastifyError | HttpError, request: FastifyRequest, table: ErrorTable): Answer {
   if (err instanceof HttpError) {
-    return { status: err.statusCode, code: err.code, message: err.message, reason: err.reason, retryAfter: err.retryAfter, expected: true }
+    return { status: err.statusCode, code: err.code, message: err.message, reason: err.reason, retryAfter: err.retryAfter, retryAfterMs: err.retryAfterMs, expected: true }
   }
   if (err.validation) {
     const where = err.validationContext ?? 'request'
-    const message = err.validation.map((v) => `${where}${v.instancePath.replaceAll('/', '.')} ${v.message ?? 'is invalid'}`).join('; ')
-    return { ...table.specs.bad_request, message, retryAfter: false, expected: true }
+    return fromSpec(table.specs.bad_request, err.validation.map((v) => `${where}${v.instancePath.replaceAll('/', '.')} ${v.message ?? 'is invalid'}`).join('; '))
   }
+  if (err.code === 'FST_ERR_BAD_URL') return fromSpec(table.specs.bad_url, `${err.message}: a % must start two hex digits, and the bytes they encode must be UTF-8`)
   // fastify's own parsers counting a chunked body past the route's bodyLimit: the same entry as a declared one.
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     const route = request.routeOptions.url ?? request.url.split('?')[0]
@@ -78,6 +82,9 @@ export function errorFormat (scope: FastifyInstance, format: ErrorFormat): void 
  * The one error handler and the JSON 404 handler of a service, reading its error table: each
  * answer's status, code, Retry-After and metric reason come from the error's entry. 4xx answers
  * say what was wrong; answers the table does not name (bugs) are logged and hide their details.
+ * What fastify's router and Node's HTTP parser refuse before any route runs (a bad percent-encoding,
+ * a request not received in time, headers too large, malformed HTTP) gets the same body, from the
+ * table's kit entries (client-errors.ts), when the server was made by `createServer`.
  */
 export const errors = fp(async function errors (app: FastifyInstance, opts: ErrorsOptions) {
   const { table, retryAfterS } = opts
@@ -88,15 +95,21 @@ export const errors = fp(async function errors (app: FastifyInstance, opts: Erro
     rejected = new Counter({ name: opts.rejectedMetric, help: 'Requests refused, by reason (each error answer\'s entry in the service\'s error table).', labelNames: ['reason'] as const, registers: [app.metrics] })
     for (const reason of table.reasons) rejected.inc({ reason }, 0)
   }
+  const count = (answer: Answer): void => { if (answer.expected) rejected?.inc({ reason: answer.reason }) }
+  /** Milliseconds until a retry may succeed: the entry's own seconds, the error's estimate, or RETRY_AFTER_S. */
+  const retryMs = (answer: Answer): number | undefined => {
+    if (typeof answer.retryAfter === 'number') return answer.retryAfter * 1000
+    return !answer.retryAfter || retryAfterS === undefined ? undefined : answer.retryAfterMs ?? retryAfterS * 1000
+  }
   const send = (reply: FastifyReply, answer: Answer, kserveMessage: string): FastifyReply => {
-    if (answer.expected) rejected?.inc({ reason: answer.reason })
-    const seconds = answer.retryAfter === true ? retryAfterS : answer.retryAfter === false ? undefined : answer.retryAfter
-    if (seconds !== undefined) reply.header('retry-after', String(seconds))
+    count(answer)
+    const ms = retryMs(answer)
+    if (ms !== undefined) reply.header('retry-after', String(Math.ceil(ms / 1000))).header('retry-after-ms', String(ms))
     const kserve = reply.request.routeOptions.config?.errorFormat === 'kserve'
-    return reply.code(answer.status).send(kserve ? { error: answer.expected ? kserveMessage : answer.message } : errorBody(answer.code, answer.message))
+    return reply.code(answer.status).send(kserve ? { error: answer.expected ? kserveMessage : answer.message } : errorBody(answer.code, answer.message, ms))
   }
 
-  app.setErrorHandler((err: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) => {
+  const handle = (err: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const answer = answerFor(err, request, table)
     if (!answer.expected) request.log.error({ err }, 'unhandled error')
     else if (answer.code === table.specs.request_aborted.code) request.log.info({ code: err.code }, answer.message)
@@ -104,9 +117,18 @@ export const errors = fp(async function errors (app: FastifyInstance, opts: Erro
     else if (answer.status >= 500) request.log.warn({ code: answer.code, statusCode: answer.status }, answer.message)
     // KServe clients have always read fastify's own message (a validation error included).
     return send(reply, answer, err.message)
-  })
+  }
+  app.setErrorHandler(handle)
   app.setNotFoundHandler((request, reply) => {
     const message = `no route for ${request.method} ${request.url.split('?')[0]}`
-    return send(reply, { ...table.specs.not_found, message, retryAfter: false, expected: true }, message)
+    return send(reply, fromSpec(table.specs.not_found, message), message)
+  })
+  answerBeforeRouting(app, {
+    routing: (err, request, reply) => { handle(err, request, reply) },
+    client: (err, server) => {
+      const answer = clientErrorAnswer(err, table, server)
+      count(answer)
+      return { ...answer, body: JSON.stringify(errorBody(answer.code, answer.message)) }
+    }
   })
 }, { name: 'kit-errors' })

@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace'
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { serverErrorOptions } from './client-errors.js'
 import { ConfigError } from './config.js'
 import { isSupervised, tellSupervisor, whenSupervisorGone } from './supervision.js'
 import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './timeouts.js'
@@ -19,10 +20,11 @@ export interface ServerOptions {
   fastify?: FastifyServerOptions
 }
 
-/** A fastify instance with the project's standard logger and timeouts. */
+/** A fastify instance with the project's standard logger and timeouts, and JSON errors before routing (client-errors.ts). */
 export function createServer (opts: ServerOptions): FastifyInstance {
   const requestTimeout = opts.fastify?.requestTimeout ?? REQUEST_TIMEOUT_MS
   return Fastify({
+    ...serverErrorOptions,
     logger: { level: opts.logLevel ?? 'info', base: { service: opts.name } },
     logController: new LogController({ disableRequestLogging: opts.accessLog !== true }),
     requestTimeout,

@@ -37,16 +37,32 @@ describe('the kit\'s error handler', () => {
     expect((await rejected(app)).bad_input).toBe(1)
   })
 
-  it('adds Retry-After with the configured seconds where the entry asks for it, and only there', async () => {
+  it('adds Retry-After with the configured seconds where the entry asks for it, and only there, in seconds and in milliseconds', async () => {
     const app = await service((a) => {
       a.get('/busy', async () => { throw TABLE.error('busy', 'the queue is full') })
       a.get('/gone', async () => { throw TABLE.error('gone', 'no model') })
     }, 3)
     const busy = await app.inject('/busy')
-    expect([busy.statusCode, busy.headers['retry-after']]).toEqual([503, '3'])
+    expect([busy.statusCode, busy.headers['retry-after'], busy.headers['retry-after-ms']]).toEqual([503, '3', '3000'])
+    expect(busy.json()).toEqual({ error: { code: 'TEST_BUSY', message: 'the queue is full', retry_after_ms: 3000 } })
     const gone = await app.inject('/gone')
-    expect([gone.statusCode, gone.headers['retry-after']]).toEqual([503, undefined])
+    expect([gone.statusCode, gone.headers['retry-after'], gone.headers['retry-after-ms']]).toEqual([503, undefined, undefined])
+    expect(gone.json().error).not.toHaveProperty('retry_after_ms')
     expect(await rejected(app)).toMatchObject({ queue_full: 1, no_model: 1 })
+  })
+
+  it('says when to retry from the error\'s own estimate when it has one: milliseconds exact, Retry-After rounded up to whole seconds', async () => {
+    const app = await service((a) => {
+      a.get('/soon', async () => { throw TABLE.error('busy', 'the queue is full', { retryAfterMs: 240.2 }) })
+      a.get('/later', async () => { throw TABLE.error('busy', 'the queue is full', { retryAfterMs: 2001 }) })
+      a.get('/never', async () => { throw TABLE.error('gone', 'no model', { retryAfterMs: 50 }) })
+    }, 3)
+    const soon = await app.inject('/soon')
+    expect([soon.headers['retry-after'], soon.headers['retry-after-ms'], soon.json().error.retry_after_ms]).toEqual(['1', '241', 241])
+    const later = await app.inject('/later')
+    expect([later.headers['retry-after'], later.headers['retry-after-ms'], later.json().error.retry_after_ms]).toEqual(['3', '2001', 2001])
+    // An entry without retryAfter never says when to retry, whatever the error carries.
+    expect((await app.inject('/never')).headers['retry-after']).toBeUndefined()
   })
 
   it('adds the entry\'s own seconds of Retry-After where the entry fixes them', async () => {
@@ -57,7 +73,7 @@ describe('the kit\'s error handler', () => {
 
   it('starts every reason of the table at zero, so dashboards see the series before the first refusal', async () => {
     const app = await service(() => {})
-    expect(await rejected(app)).toEqual({ bad_input: 0, not_found: 0, too_large: 0, queue_full: 0, no_model: 0 })
+    expect(await rejected(app)).toEqual({ bad_input: 0, not_found: 0, too_large: 0, slow_client: 0, queue_full: 0, no_model: 0 })
   })
 
   it('answers a validation failure 400 <PREFIX>_BAD_REQUEST naming the field', async () => {
@@ -113,7 +129,7 @@ describe('the kit\'s error handler', () => {
     expect([invalid.statusCode, invalid.json()]).toEqual([400, { error: 'body/size must be integer' }])
     expect((await app.inject('/v2/bug')).json()).toEqual({ error: 'internal error; see the service log' })
     // Outside the scope, the usual shape.
-    expect((await app.inject('/busy')).json()).toEqual({ error: { code: 'TEST_BUSY', message: 'the queue is full' } })
+    expect((await app.inject('/busy')).json()).toEqual({ error: { code: 'TEST_BUSY', message: 'the queue is full', retry_after_ms: 7000 } })
     expect(await rejected(app)).toMatchObject({ queue_full: 2, bad_input: 1 })
   })
 
@@ -130,6 +146,9 @@ describe('ErrorTable', () => {
     expect(TABLE.specs.request_aborted).toEqual({ status: 400, code: 'TEST_REQUEST_ABORTED', reason: 'bad_input' })
     expect(TABLE.specs.not_found).toEqual({ status: 404, code: 'TEST_NOT_FOUND', reason: 'not_found' })
     expect(TABLE.specs.internal).toEqual({ status: 500, code: 'TEST_INTERNAL', reason: 'internal' })
+    expect(TABLE.specs.bad_url).toEqual({ status: 400, code: 'TEST_BAD_URL', reason: 'bad_input' })
+    expect(TABLE.specs.request_timeout).toEqual({ status: 408, code: 'TEST_REQUEST_TIMEOUT', reason: 'slow_client' })
+    expect(TABLE.specs.headers_too_large).toEqual({ status: 431, code: 'TEST_HEADERS_TOO_LARGE', reason: 'too_large' })
   })
 
   it('makes errors that carry their entry and keep their cause', () => {

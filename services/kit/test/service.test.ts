@@ -34,7 +34,7 @@ describe('the kit\'s service plugin', () => {
     expect((await app.inject('/healthz')).statusCode).toBe(200)
     expect((await app.inject('/readyz')).json()).toEqual({ status: 'ready', checks: {} })
     const busy = await app.inject('/busy')
-    expect([busy.statusCode, busy.headers['retry-after'], busy.json()]).toEqual([503, '2', { error: { code: 'WIDGET_BUSY', message: 'every worker is busy' } }])
+    expect([busy.statusCode, busy.headers['retry-after'], busy.json()]).toEqual([503, '2', { error: { code: 'WIDGET_BUSY', message: 'every worker is busy', retry_after_ms: 2000 } }])
     const text = (await app.inject('/metrics')).body
     expect(text).toMatch(/widget_rejected_requests_total\{reason="queue_full",service="widget"\} 1/)
     expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/busy",status_code="503"\} 1/)

@@ -4,7 +4,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { DEFAULT_WORKERS } from '../src/config.js'
 import { decide, type ParsedNumber } from '../src/lib/check.js'
-import { CheckPool } from '../src/lib/check-pool.js'
+import { createCheckPool } from '../src/lib/check-pool.js'
 import { checkPrimality } from '../src/lib/primality.js'
 
 const MIN_MS = 500
@@ -41,8 +41,8 @@ async function longestStall (work: () => Promise<unknown>): Promise<number> {
 }
 
 export async function benchPool (): Promise<void> {
-  const single = await CheckPool.create({ size: 1, maxQueue: 1000 })
-  const pool = await CheckPool.create({ size: DEFAULT_WORKERS, maxQueue: 1000 })
+  const single = await createCheckPool({ size: 1, maxQueue: 1000 })
+  const pool = await createCheckPool({ size: DEFAULT_WORKERS, maxQueue: 1000 })
   try {
     console.log('\nOne check of a prime at a time: inline vs one worker (ms per check; the difference is the hop)')
     console.log('digits | inline ms | worker ms | worker - inline ms')

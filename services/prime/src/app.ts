@@ -1,6 +1,6 @@
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
-import { errorBody, service } from '@inference-stack/kit'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
+import { service } from '@inference-stack/kit'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { PRIME_ERRORS, type PrimeConfig } from './contract.js'
 import { pool } from './plugins/pool.js'
@@ -12,19 +12,13 @@ export interface AppOptions {
   workerEntry?: URL
 }
 
-const BAD_URL = PRIME_ERRORS.specs.bad_url
-
 /**
  * Server options the app needs: fastify's default `maxParamLength` (100) would answer 404 to
- * `GET /check/<101 digits>` (Node's 16 KiB header limit bounds the URL anyway), and errors met
- * before routing (a malformed percent-encoding such as `/check/%ZZ`) get our JSON error body
- * (sent here: fastify answers them before any error handler, so they are not counted).
+ * `GET /check/<101 digits>` (Node's 16 KiB header limit bounds the URL anyway). (A malformed
+ * percent-encoding such as `/check/%ZZ` gets 400 PRIME_BAD_URL from the kit's createServer.)
  */
 export const PRIME_SERVER_OPTIONS: FastifyServerOptions = {
-  routerOptions: { maxParamLength: 16 * 1024 },
-  frameworkErrors: (err: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-    reply.code(BAD_URL.status).send(errorBody(BAD_URL.code, `${err.message}: percent-encoding must form valid UTF-8`))
-  }
+  routerOptions: { maxParamLength: 16 * 1024 }
 }
 
 /**

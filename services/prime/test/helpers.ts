@@ -1,11 +1,11 @@
-import { loadConfig } from '@inference-stack/kit'
+import { loadConfig, serverErrorOptions } from '@inference-stack/kit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { onTestFinished } from 'vitest'
 import app, { PRIME_SERVER_OPTIONS } from '../src/app.js'
 import { PrimeConfigSchema } from '../src/config.js'
 
 async function build (env: Record<string, string>, workerEntry?: URL): Promise<FastifyInstance> {
-  const server = Fastify({ ...PRIME_SERVER_OPTIONS, logger: false })
+  const server = Fastify({ ...serverErrorOptions, ...PRIME_SERVER_OPTIONS, logger: false })
   await server.register(app, { config: loadConfig(PrimeConfigSchema, { PRIME_WORKERS: '1', ...env }), workerEntry })
   await server.ready()
   return server

@@ -27,7 +27,7 @@ describe('the check worker pool', () => {
     expect((await big).json()).toMatchObject({ number: BIG_PRIME, is_prime: true, digits: 1000, method: 'baillie-psw' })
   })
 
-  it('answers 503 PRIME_BUSY with Retry-After beyond PRIME_WORKERS + PRIME_MAX_QUEUE checks and decides the rest', async () => {
+  it('answers 503 PRIME_BUSY with Retry-After (in seconds, and in milliseconds from the pool\'s pace) beyond PRIME_WORKERS + PRIME_MAX_QUEUE checks and decides the rest', async () => {
     const app = await buildApp({ PRIME_WORKERS: '1', PRIME_MAX_QUEUE: '2' })
     // One running, two waiting: the fourth and fifth are refused at once.
     const numbers = [M2203, M2281, M2203 + 2n, M2281 - 2n, M2203 - 2n]
@@ -36,6 +36,8 @@ describe('the check worker pool', () => {
     expect(refused).toHaveLength(2)
     for (const [, res] of refused) {
       expect(res.headers['retry-after']).toBe('1')
+      // No check has finished yet: no pace to go by, so RETRY_AFTER_S.
+      expect(res.json().error.retry_after_ms).toBe(1000)
       expect(res.json().error.code).toBe('PRIME_BUSY')
       expect(res.json().error.message).toMatch(/PRIME_WORKERS, PRIME_MAX_QUEUE/)
     }
@@ -93,17 +95,68 @@ describe('the check worker pool', () => {
     expect(refused.json().error.code).toBe('PRIME_SHUTTING_DOWN')
   })
 
-  it('replaces a worker that dies mid-check and answers that check 503 PRIME_WORKER_FAILED', async () => {
+  it('replaces a worker that dies mid-check, answers that check 503 PRIME_WORKER_FAILED, counts the restart and is unready while no worker is alive', async () => {
     const app = await buildApp({ PRIME_WORKERS: '1' }, new URL('./fixtures/dying-check-worker.ts', import.meta.url))
     const fatal = await app.inject(`/check/666${'1'.repeat(60)}`)
     expect(fatal.statusCode).toBe(503)
     expect(fatal.headers['retry-after']).toBe('1')
     expect(fatal.json().error).toMatchObject({ code: 'PRIME_WORKER_FAILED' })
     expect(fatal.json().error.message).toMatch(/exit code 70/)
+    // The replacement takes 300 ms to start: meanwhile no worker is alive.
+    const unready = await app.inject('/readyz')
+    expect([unready.statusCode, unready.json().checks['prime-pool']]).toEqual([503, 'none of the 1 check workers is alive; they are being started again'])
     // The next check waits for the replacement worker, then gets its answer.
     const next = await app.inject(`/check/${M2203}`)
     expect(untimed(next.json())).toEqual(inline(M2203))
     expect((await app.inject('/readyz')).statusCode).toBe(200)
-    expect((await app.inject('/metrics')).body).toMatch(/prime_rejected_requests_total\{[^}]*reason="worker_failed"[^}]*\} 1\n/)
+    const metrics = (await app.inject('/metrics')).body
+    expect(metrics).toMatch(/prime_rejected_requests_total\{[^}]*reason="worker_failed"[^}]*\} 1\n/)
+    expect(metrics).toMatch(/prime_worker_restarts_total\{service="prime"\} 1\n/)
+  })
+})
+
+describe('checks whose client went away', () => {
+  /** A counter's value in the app's registry (summed over its labels). */
+  const counter = async (app: Awaited<ReturnType<typeof buildApp>>, name: string): Promise<number> =>
+    ((await app.metrics.getSingleMetric(name)?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0)
+
+  it('drops the checks of clients that gave up while they waited: under a mixed flood it decides about as many numbers as it delivers', async () => {
+    const app = await buildApp({ PRIME_WORKERS: '1', PRIME_MAX_QUEUE: '64' })
+    const url = await app.listen({ host: '127.0.0.1', port: 0 })
+    // 1000-digit checks of a few hundred ms each: 24 impatient clients (200 ms) and 4 patient ones, interleaved.
+    const answers = await Promise.all(Array.from({ length: 28 }, async (_, i) => {
+      const patient = i % 7 === 3
+      try {
+        const res = await fetch(`${url}/check/${BIG_PRIME}`, { signal: AbortSignal.timeout(patient ? 30_000 : 200) })
+        return res.status === 200 && (await res.json() as { is_prime: boolean }).is_prime ? 'delivered' : `status ${res.status}`
+      } catch {
+        return 'gave up'
+      }
+    }))
+    const delivered = answers.filter((a) => a === 'delivered').length
+    expect(answers.filter((a) => a !== 'gave up' && a !== 'delivered')).toEqual([])
+    expect(delivered).toBeGreaterThanOrEqual(4)
+    // Every check is decided or dropped, once: what the worker was running when its client left is decided all the same.
+    await vi.waitFor(async () => expect(await counter(app, 'prime_checks_total') + await counter(app, 'prime_checks_dropped_total')).toBe(28))
+    // Decided beyond delivered: at most the check running when its client left, and one more for timing's sake (not the 24 of before).
+    expect(await counter(app, 'prime_checks_total')).toBeLessThanOrEqual(delivered + 2)
+  })
+
+  it('stops deciding an inline batch when its client has gone', async () => {
+    const app = await buildApp({ PRIME_WORKERS: '1', PRIME_MAX_BATCH_DIGITS: '100000' })
+    const url = await app.listen({ host: '127.0.0.1', port: 0 })
+    // A 59-digit prime (decided inline) 1,000 times: about a second of Miller-Rabin; the client leaves after 150 ms.
+    let prime = 10n ** 58n + 1n
+    while (!decide(parseOrThrow(prime.toString(), 100)).is_prime) prime += 2n
+    const numbers = Array(1000).fill(prime.toString())
+    await expect(fetch(`${url}/check`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ numbers }),
+      signal: AbortSignal.timeout(150)
+    })).rejects.toThrow()
+    await vi.waitFor(async () => expect(await counter(app, 'prime_checks_dropped_total')).toBeGreaterThan(0))
+    expect(await counter(app, 'prime_checks_total') + await counter(app, 'prime_checks_dropped_total')).toBe(1000)
+    expect(await counter(app, 'prime_checks_total')).toBeLessThan(1000)
   })
 })

@@ -16,7 +16,11 @@ export function createClassifierMetrics (registry: Registry) {
     queueDepth: new Gauge({ name: 'classifier_queue_depth', help: 'Images waiting in the batch queue.', registers }),
     modelLoad: new Gauge({ name: 'classifier_model_load_seconds', help: 'Time to open the model session(s).', registers }),
     modelInfo: new Gauge({ name: 'classifier_model_info', help: 'The model served (always 1).', labelNames: ['model', 'sha256_prefix', 'execution_provider'] as const, registers }),
-    images: new Counter({ name: 'classifier_images_total', help: 'Images classified.', registers })
+    images: new Counter({ name: 'classifier_images_total', help: 'Images classified.', registers }),
+    decodeWait: new Histogram({ name: 'classifier_decode_wait_seconds', help: 'Time an image waited for a decode slot (MAX_DECODES, MAX_DECODE_PIXELS) after its header was read.', buckets: SECONDS, registers }),
+    dropped: new Counter({ name: 'classifier_dropped_images_total', help: 'Images whose client went away before their answer, by where: waiting for a decode, in the batch queue (neither computed), or in a running batch (its row discarded).', labelNames: ['stage'] as const, registers }),
+    failedBatches: new Counter({ name: 'classifier_failed_batches_total', help: 'Inference batches that failed (answered 503), by cause: the worker died, or the run threw (a CUDA error, say).', labelNames: ['cause'] as const, registers }),
+    workerRestarts: new Counter({ name: 'classifier_worker_restarts_total', help: 'Inference workers that died and were replaced (the new one warmed up before it takes batches).', registers })
   }
 }
 

@@ -2,63 +2,19 @@ import type { Preprocessing } from '@inference-stack/models'
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp'
 import { cmykTable, normalizeCmykCrop } from './cmyk.js'
 import { isIdentityProfile } from './colour-profile.js'
-import { checkDecodeBudget, checkJpegScans } from './decode-budget.js'
+import { decodeError, readImageHeader, type ImageHeader, type PreprocessLimits } from './image-header.js'
 import { ImageError } from './image-error.js'
-import { acceptedText, sniffFormat, type ImageFormat } from './image-format.js'
+import type { ImageFormat } from './image-format.js'
 
 export { ImageError, type ImageProblem } from './image-error.js'
 export { ACCEPTED_FORMATS } from './image-format.js'
 export { configureSharp } from './sharp-setup.js'
-
-export interface PreprocessLimits {
-  /** Largest accepted width x height (the first frame or page); also sets the decode memory budget. */
-  maxInputPixels: number
-}
+export { readImageHeader, type ImageHeader, type PreprocessLimits } from './image-header.js'
 
 /** Size of the image after resizing its short side to `shortSide`, keeping the aspect ratio. */
 export function resizedSize (width: number, height: number, shortSide: number): { width: number, height: number } {
   if (width <= height) return { width: shortSide, height: Math.max(shortSide, Math.round(height * shortSide / width)) }
   return { width: Math.max(shortSide, Math.round(width * shortSide / height)), height: shortSide }
-}
-
-function decodeError (err: unknown, limits: PreprocessLimits): ImageError {
-  const message = (err as Error).message ?? String(err)
-  if (/pixel limit/i.test(message)) return new ImageError('too_large', `the image has more than ${limits.maxInputPixels} pixels (MAX_INPUT_PIXELS)`, { cause: err })
-  if (/unsupported image format/i.test(message)) return new ImageError('unsupported', `no accepted decoder reads these bytes; send one of: ${acceptedText()}`, { cause: err })
-  return new ImageError('bad_image', `could not decode the image: ${message}`, { cause: err })
-}
-
-/**
- * Over the pixel limit, the error names the image's size: the header read again without the limit
- * (only the accepted formats' loaders exist, and a header read decodes no pixel).
- */
-async function tooManyPixels (buffer: Buffer, limits: PreprocessLimits): Promise<ImageError | undefined> {
-  const meta = await sharp(buffer, { limitInputPixels: false, pages: 1 }).metadata().catch(() => undefined)
-  const { width = 0, height = 0 } = meta?.autoOrient ?? {}
-  if (width * height <= limits.maxInputPixels) return undefined
-  return new ImageError('too_large', `image is ${width}x${height} = ${width * height} pixels; the limit is ${limits.maxInputPixels} (MAX_INPUT_PIXELS)`)
-}
-
-/** The header, read with the pixel limit on, and checked against what the signature said and the limits. */
-async function readHeader (buffer: Buffer, format: ImageFormat, limits: PreprocessLimits): Promise<Metadata> {
-  let meta: Metadata
-  try {
-    meta = await sharp(buffer, { limitInputPixels: limits.maxInputPixels, pages: 1 }).metadata()
-  } catch (err) {
-    throw await tooManyPixels(buffer, limits) ?? decodeError(err, limits)
-  }
-  if (meta.format !== format) throw new ImageError('bad_image', `the bytes start as ${format} but decode as ${meta.format ?? 'nothing'}`)
-  if (format === 'heif' && meta.compression !== 'av1') {
-    throw new ImageError('unsupported', `HEIF images coded with ${meta.compression ?? 'an unknown codec'} (e.g. HEIC) are not supported; send one of: ${acceptedText()}`)
-  }
-  const { width, height } = meta.autoOrient
-  if (!(width > 0 && height > 0)) throw new ImageError('bad_image', 'the image has no pixels')
-  if (width * height > limits.maxInputPixels) {
-    throw new ImageError('too_large', `image is ${width}x${height} = ${width * height} pixels; the limit is ${limits.maxInputPixels} (MAX_INPUT_PIXELS)`)
-  }
-  checkDecodeBudget(format, meta, limits.maxInputPixels)
-  if (format === 'jpeg' && meta.isProgressive === true) checkJpegScans(buffer)
-  return meta
 }
 
 /**
@@ -78,13 +34,19 @@ async function skipProfile (meta: Metadata): Promise<boolean> {
  *
  * The format is decided from the bytes (sniffFormat) before any decoder runs;
  * the header is checked against the pixel limit and the decode memory budget
- * before any pixel is decoded. JPEG and WebP decode at a reduced scale where
- * the result stays above the resize size (shrink-on-load), EXIF-rotated ones too.
- * Throws ImageError for anything it will not or cannot decode.
+ * before any pixel is decoded (readImageHeader). Throws ImageError for anything
+ * it will not or cannot decode.
  */
 export async function preprocess (buffer: Buffer, spec: Preprocessing, limits: PreprocessLimits): Promise<Float32Array> {
-  const format = sniffFormat(buffer)
-  const meta = await readHeader(buffer, format, limits)
+  return await decodeImage(buffer, await readImageHeader(buffer, limits), spec, limits)
+}
+
+/**
+ * The decode of an image whose header was read (and, in the service, admitted): JPEG and WebP
+ * decode at a reduced scale where the result stays above the resize size (shrink-on-load),
+ * EXIF-rotated ones too.
+ */
+export async function decodeImage (buffer: Buffer, { format, meta }: ImageHeader, spec: Preprocessing, limits: PreprocessLimits): Promise<Float32Array> {
   const size = resizedSize(meta.autoOrient.width, meta.autoOrient.height, spec.resizeShortSide)
   // libvips computes only the pixels the crop needs when it takes the crop; with an EXIF rotation
   // that would make it rotate the full-size image first, without shrink-on-load, so those are cropped here.

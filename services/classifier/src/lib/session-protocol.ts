@@ -1,4 +1,5 @@
-// Messages between ModelSession (main thread) and session-worker.
+// What ModelSession and the session pool (main thread) and session-worker exchange, over the
+// kit's WorkerPool protocol (PoolRequest / PoolReply).
 
 export type ExecutionProvider = 'cuda' | 'cpu'
 
@@ -8,12 +9,16 @@ export interface WorkerData {
   intraOpThreads: number
 }
 
-export type WorkerRequest =
-  | { type: 'run', id: number, data: Float32Array, dims: number[] }
-  | { type: 'close' }
+/** What a worker says once its session is open (`ready.info`). */
+export interface SessionInfo { provider: ExecutionProvider, inputName: string, outputName: string, loadMs: number }
 
-export type WorkerReply =
-  | { type: 'ready', provider: ExecutionProvider, inputName: string, outputName: string, loadMs: number }
-  | { type: 'failed', message: string }
-  | { type: 'result', id: number, data: Float32Array, dims: number[], ms: number }
-  | { type: 'error', id: number, message: string }
+/** One batch: `dims` (e.g. [n, 3, 224, 224]) float32 values. */
+export interface RunTask { data: Float32Array, dims: number[] }
+
+export interface RunResult {
+  /** The first output, row-major. */
+  data: Float32Array
+  dims: number[]
+  /** Time inside `session.run()` in the worker, ms. */
+  ms: number
+}

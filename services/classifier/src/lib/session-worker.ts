@@ -1,8 +1,9 @@
 // Runs in a worker thread: owns one onnxruntime InferenceSession so that the
 // synchronous native run never blocks the main event loop.
 import { parentPort, workerData } from 'node:worker_threads'
+import type { PoolReply, PoolRequest } from '@inference-stack/kit'
 import * as ort from 'onnxruntime-node'
-import type { ExecutionProvider, WorkerData, WorkerReply, WorkerRequest } from './session-protocol.js'
+import type { ExecutionProvider, RunResult, RunTask, SessionInfo, WorkerData } from './session-protocol.js'
 
 const { modelPath, executionProvider, intraOpThreads } = workerData as WorkerData
 const port = parentPort
@@ -20,7 +21,7 @@ async function open (provider: ExecutionProvider): Promise<ort.InferenceSession>
   })
 }
 
-const send = (reply: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer)
+const send = (reply: PoolReply<RunResult>, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer)
 
 try {
   const started = performance.now()
@@ -29,25 +30,25 @@ try {
   const inputName = session.inputNames[0]
   const outputName = session.outputNames[0]
   if (inputName === undefined || outputName === undefined) throw new Error(`${modelPath} has no input or output`)
-  send({ type: 'ready', provider: executionProvider, inputName, outputName, loadMs: performance.now() - started })
-
-  port.on('message', (msg: WorkerRequest) => {
+  port.on('message', (msg: PoolRequest<RunTask>) => {
     if (msg.type === 'close') {
       session.release().finally(() => port.close())
       return
     }
     const t0 = performance.now()
-    const input = new ort.Tensor('float32', msg.data, msg.dims)
+    const input = new ort.Tensor('float32', msg.task.data, msg.task.dims)
+    // A run that throws (a CUDA error, say) fails its batch alone: the worker lives on, and the pool's owner counts failures in a row.
     session.run({ [inputName]: input }).then((outputs) => {
       const out = outputs[outputName]
       if (out === undefined || !(out.data instanceof Float32Array)) throw new Error(`output ${outputName} is not float32`)
       // A fresh copy: the tensor's own memory belongs to onnxruntime and cannot be transferred.
       const data = out.data.slice()
-      send({ type: 'result', id: msg.id, data, dims: [...out.dims], ms: performance.now() - t0 }, [data.buffer as ArrayBuffer])
+      send({ type: 'done', id: msg.id, result: { data, dims: [...out.dims], ms: performance.now() - t0 } }, [data.buffer as ArrayBuffer])
     }).catch((err: unknown) => {
-      send({ type: 'error', id: msg.id, message: (err as Error).message })
+      send({ type: 'failed', id: msg.id, message: `inference failed: ${(err as Error).message}` })
     })
   })
+  send({ type: 'ready', info: { provider: executionProvider, inputName, outputName, loadMs: performance.now() - started } satisfies SessionInfo })
 } catch (err) {
-  send({ type: 'failed', message: (err as Error).message })
+  send({ type: 'start-failed', message: `cannot open ${modelPath} with ${executionProvider}: ${(err as Error).message}` })
 }

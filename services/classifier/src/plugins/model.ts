@@ -1,17 +1,20 @@
+import { ConfigError } from '@inference-stack/kit'
 import type { CatalogEntry, ResolvedModel } from '@inference-stack/models'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { intraOpThreads, type ClassifierConfig } from '../config.js'
+import { intraOpThreads, maxDecodePixels, maxDecodes, type ClassifierConfig } from '../config.js'
+import { pipeline, type Pipeline } from '../http/pipeline.js'
+import { DecodeAdmission } from '../lib/admission.js'
 import { Batcher } from '../lib/batcher.js'
-import { toHttpError } from '../http/errors.js'
+import { FailureStreak } from '../lib/failure-streak.js'
 import { createClassifierMetrics, type ClassifierMetrics } from '../lib/metrics.js'
-import { preprocess } from '../lib/preprocess.js'
 import { openSessions } from '../lib/open-sessions.js'
 import { planProvider, probeCuda } from '../lib/provider.js'
-import type { ExecutionProvider, ModelSession } from '../lib/session.js'
+import { runBatch, type ExecutionProvider, type SessionPool } from '../lib/session.js'
+import { batchObserver, poolGauges, workerEvents } from './model-events.js'
 
 /** The model being served, as the routes see it. */
-export interface ClassifierModel {
+export interface ClassifierModel extends Pipeline {
   entry: CatalogEntry
   sha256: string
   labels: string[]
@@ -23,19 +26,25 @@ export interface ClassifierModel {
   inputName: string
   outputName: string
   threads: number
+  sessions: SessionPool
   batcher: Batcher
+  admission: DecodeAdmission
   metrics: ClassifierMetrics
   /** Resolves when every session has run every batch size once (readiness turns green). */
   warmedUp: Promise<void>
+  /** Ready to classify: warmed up, a worker alive, and batches not failing in a row. */
   isReady: () => boolean
-  /** Encoded image -> input tensor; an ImageError becomes its answer of the error table (4xx). */
-  prepare: (image: Buffer) => Promise<{ tensor: Float32Array, ms: number }>
-  /** One input tensor -> its output row, through the batcher; queue full, timeouts and shutdown become 503s of the error table. */
-  infer: (tensor: Float32Array) => Promise<{ output: Float32Array, queueMs: number, inferenceMs: number }>
 }
 
 declare module 'fastify' {
   interface FastifyInstance { classifier: ClassifierModel }
+}
+
+export interface ModelOptions {
+  config: ClassifierConfig
+  resolved: ResolvedModel
+  /** Another inference worker script (tests); session-worker by default. */
+  sessionWorker?: URL
 }
 
 /**
@@ -50,62 +59,80 @@ export function warmUpSizes (provider: ExecutionProvider, maxBatch: number): num
   return [...sizes].sort((a, b) => a - b)
 }
 
-async function warmUp (sessions: ModelSession[], itemShape: number[], sizes: number[]): Promise<void> {
-  const itemSize = itemShape.reduce((a, b) => a * b, 1)
-  await Promise.all(sessions.map(async (session) => {
-    for (const n of sizes) await session.run(new Float32Array(n * itemSize), [n, ...itemShape])
-  }))
-}
-
 /**
- * Loads the model into WORKERS sessions on the provider that lib/provider.ts chose,
- * warms them up, runs the batcher, and closes it all on shutdown.
+ * Loads the model into WORKERS sessions on the provider that lib/provider.ts chose, warms each
+ * up (a replacement too, before it takes batches), runs decode admission and the batcher, and
+ * closes it all on shutdown.
  */
-export const model = fp(async function model (app: FastifyInstance, { config, resolved }: { config: ClassifierConfig, resolved: ResolvedModel }) {
+export const model = fp(async function model (app: FastifyInstance, { config, resolved, sessionWorker }: ModelOptions) {
   const { entry } = resolved
   const [, channels, h, w] = entry.inputShape
   const itemShape = [channels, h, w]
+  const itemSize = itemShape.reduce((a, b) => a * b, 1)
+  const decodePixels = maxDecodePixels(config)
+  if (decodePixels < config.MAX_INPUT_PIXELS) {
+    throw new ConfigError([`MAX_DECODE_PIXELS=${decodePixels}: must be at least MAX_INPUT_PIXELS (${config.MAX_INPUT_PIXELS}), or an image at the limit could never decode`])
+  }
   const threads = intraOpThreads(config)
+  const metrics = createClassifierMetrics(app.metrics)
+  const streak = new FailureStreak(config.MAX_FAILED_BATCHES)
+  let wakeBatcher = (): void => {}
   const loadStart = performance.now()
   const plan = planProvider(config.EXECUTION_PROVIDER, probeCuda(), config.ALLOW_CPU_FALLBACK)
-  const { sessions, provider, note, level } = await openSessions(plan, { modelPath: resolved.path, workers: config.WORKERS, intraOpThreads: threads })
-  const first = sessions[0]!
-  const metrics = createClassifierMetrics(app.metrics)
+  const { pool, info, provider, note, level } = await openSessions(plan, {
+    modelPath: resolved.path,
+    workers: config.WORKERS,
+    intraOpThreads: threads,
+    script: sessionWorker,
+    warmUp: async (run, opened) => {
+      for (const n of warmUpSizes(opened.provider, config.MAX_BATCH_SIZE)) await run(new Float32Array(n * itemSize), [n, ...itemShape])
+    },
+    events: workerEvents(app, metrics, () => wakeBatcher())
+  })
   metrics.modelLoad.set((performance.now() - loadStart) / 1000)
   metrics.modelInfo.set({ model: entry.name, sha256_prefix: resolved.sha256.slice(0, 12), execution_provider: provider }, 1)
   if (note !== undefined) app.log[level](note)
-  app.log.info({ model: entry.name, file: resolved.path, provider, workers: sessions.length, intraOpThreads: threads, loadMs: Math.round(first.loadMs) }, 'model loaded')
+  app.log.info({ model: entry.name, file: resolved.path, provider, workers: pool.size, intraOpThreads: threads, loadMs: Math.round(info.loadMs) }, 'model loaded')
   app.addReadinessInfo('executionProvider', () => provider)
 
+  const admission: DecodeAdmission = new DecodeAdmission({
+    maxDecodes: maxDecodes(config),
+    maxPixels: decodePixels,
+    maxRequests: config.MAX_DECODE_QUEUE,
+    maxWaitMs: config.MAX_QUEUE_TIME_MS,
+    // What is decoding now must find room in the batch queue: a decode never ends in a queue_full.
+    room: (): boolean => batcher.depth + admission.decoding < config.MAX_QUEUE
+  })
   const batcher = new Batcher({
-    runners: sessions,
+    runner: { size: pool.size, get idle () { return pool.idle }, run: async (data, dims) => await runBatch(pool, data, dims) },
     itemShape,
     maxBatchSize: config.MAX_BATCH_SIZE,
     maxQueueDelayMs: config.MAX_QUEUE_DELAY_MS,
     maxQueue: config.MAX_QUEUE,
-    observer: {
-      queued: (depth) => metrics.queueDepth.set(depth),
-      waited: (seconds) => metrics.queueWait.observe(seconds),
-      batch: (size, seconds) => { metrics.batchSize.observe(size); metrics.inference.observe(seconds); metrics.images.inc(size) }
-    }
+    observer: batchObserver(app, metrics, streak, admission)
   })
+  wakeBatcher = () => batcher.wake()
+  poolGauges(app, pool, admission)
 
-  let ready = false
+  let warmed = false
   let warmError: Error | undefined
-  const sizes = warmUpSizes(provider, config.MAX_BATCH_SIZE)
-  const warmedUp = warmUp(sessions, itemShape, sizes).then(() => {
+  const warmedUp = pool.warmedUp.then(() => {
     batcher.start()
-    ready = true
-    app.log.info({ batchSizes: sizes }, 'model warmed up; ready')
+    warmed = true
+    app.log.info({ batchSizes: warmUpSizes(provider, config.MAX_BATCH_SIZE) }, 'model warmed up; ready')
   }, (err: Error) => {
     warmError = err
     app.log.error({ err }, 'model warm-up failed')
     throw err
   })
   warmedUp.catch(() => {}) // observed through readiness and server.ts
-  app.addReadinessCheck('model', () => ready || (warmError ? `warm-up failed: ${warmError.message}` : 'warming up'))
+  const notReady = (): string | undefined => {
+    if (!warmed) return warmError === undefined ? 'warming up' : `warm-up failed: ${warmError.message}`
+    if (pool.alive === 0) return `no inference worker is alive; ${pool.size} being started again`
+    return streak.problem
+  }
+  app.addReadinessCheck('model', () => notReady() ?? true)
 
-  const rethrow = (err: unknown): never => { throw toHttpError(err) ?? err }
   app.decorate('classifier', {
     entry,
     sha256: resolved.sha256,
@@ -113,28 +140,23 @@ export const model = fp(async function model (app: FastifyInstance, { config, re
     itemShape,
     provider,
     providerNote: note,
-    inputName: first.inputName,
-    outputName: first.outputName,
+    inputName: info.inputName,
+    outputName: info.outputName,
     threads,
+    sessions: pool,
     batcher,
+    admission,
     metrics,
     warmedUp,
-    isReady: () => ready,
-    prepare: async (image: Buffer) => {
-      const t0 = performance.now()
-      const tensor = await preprocess(image, entry.preprocessing, { maxInputPixels: config.MAX_INPUT_PIXELS }).catch(rethrow)
-      const ms = performance.now() - t0
-      metrics.preprocess.observe(ms / 1000)
-      return { tensor, ms }
-    },
-    infer: async (tensor: Float32Array) => await batcher.submit(tensor, config.REQUEST_TIMEOUT_MS).catch(rethrow)
+    isReady: () => notReady() === undefined,
+    ...pipeline({ config, entry, admission, batcher, metrics })
   } satisfies ClassifierModel)
 
   app.addHook('onClose', async () => {
-    ready = false
+    warmed = false
     await warmedUp.catch(() => {})
     await batcher.close()
-    await Promise.all(sessions.map(async (s) => await s.close()))
+    await pool.close()
     app.log.info('model sessions closed')
   })
 }, { name: 'classifier-model', dependencies: ['kit-metrics', 'kit-health'] })

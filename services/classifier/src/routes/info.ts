@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { InfoResponseSchema, type ClassifierConfig } from '../contract.js'
+import { InfoResponseSchema, maxDecodePixels, maxDecodes, type ClassifierConfig } from '../contract.js'
 
 /** `GET /info`: what is served and how: model, checksum, provider in use, batching and limits. */
 export default async function infoRoutes (app: FastifyInstance, { config }: { config: ClassifierConfig }): Promise<void> {
@@ -18,6 +18,7 @@ export default async function infoRoutes (app: FastifyInstance, { config }: { co
     requestedExecutionProvider: config.EXECUTION_PROVIDER,
     ...(classifier.providerNote === undefined ? {} : { executionProviderNote: classifier.providerNote }),
     workers: config.WORKERS,
+    workersAlive: classifier.sessions.alive,
     intraOpThreads: classifier.threads,
     ready: classifier.isReady(),
     batching: {
@@ -26,6 +27,15 @@ export default async function infoRoutes (app: FastifyInstance, { config }: { co
       maxQueue: config.MAX_QUEUE,
       requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
       queueDepth: classifier.batcher.depth
+    },
+    admission: {
+      maxDecodes: maxDecodes(config),
+      maxDecodePixels: maxDecodePixels(config),
+      maxDecodeQueue: config.MAX_DECODE_QUEUE,
+      maxQueueTimeMs: config.MAX_QUEUE_TIME_MS,
+      requests: classifier.admission.requests,
+      decoding: classifier.admission.decoding,
+      waiting: classifier.admission.waiting
     },
     limits: { maxImageBytes: config.MAX_IMAGE_BYTES, maxInputPixels: config.MAX_INPUT_PIXELS },
     preprocessing: { ...classifier.entry.preprocessing }

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { errorFormat } from '@inference-stack/kit'
+import { clientGone, errorFormat } from '@inference-stack/kit'
 import type { FastifyInstance } from 'fastify'
 import {
   CLASSIFIER_ERRORS, V2ErrorSchema, V2InferRequestSchema, V2InferResponseSchema, V2ModelMetadataSchema, V2ModelParamsSchema, V2ModelReadySchema,
@@ -55,9 +55,11 @@ export default async function v2Routes (app: FastifyInstance, { config }: { conf
     })
     r.post(`${prefix}/infer`, {
       bodyLimit: config.MAX_INFER_BYTES,
+      onRequest: classifier.admit,
       schema: { summary: 'v2 inference: FP32 [N,3,224,224] tensor or BYTES [N] base64 images', params: V2ModelParamsSchema, body: V2InferRequestSchema, response: { 200: V2InferResponseSchema, ...errors } }
-    }, async (request) => {
+    }, async (request, reply) => {
       modelFor(request.params)
+      const signal = clientGone(request, reply)
       const { inputs, outputs, id } = request.body
       if (inputs.length !== 1) throw CLASSIFIER_ERRORS.error('bad_request', `expected one input "${classifier.inputName}", got ${inputs.length}`)
       const input = inputs[0]!
@@ -67,10 +69,11 @@ export default async function v2Routes (app: FastifyInstance, { config }: { conf
       }
       let tensors: Float32Array[]
       if (input.datatype === 'FP32') tensors = fp32Items(input, classifier.itemShape)
-      else if (input.datatype === 'BYTES') tensors = (await Promise.all(encodedImages(input).map(async (image) => await classifier.prepare(image)))).map((p) => p.tensor)
+      else if (input.datatype === 'BYTES') tensors = (await Promise.all(encodedImages(input).map(async (image) => await classifier.prepare(request, image, signal)))).map((p) => p.tensor)
       else throw CLASSIFIER_ERRORS.error('bad_request', `input datatype "${input.datatype}" is not accepted; send FP32 tensors or BYTES (base64 images)`)
+      classifier.decoded(request)
 
-      const rows = (await Promise.all(tensors.map(async (t) => await classifier.infer(t)))).map((res) => res.output)
+      const rows = (await Promise.all(tensors.map(async (t) => await classifier.infer(t, signal)))).map((res) => res.output)
       const k = outputs?.[0]?.parameters?.classification
       const n = rows.length
       const output = k === undefined

@@ -33,7 +33,8 @@ export const ClassifyResponseSchema = Type.Object({
   model: Type.String(),
   predictions: Type.Array(PredictionSchema),
   timings_ms: Type.Object({
-    decode: Type.Number({ description: 'sharp decode + resize + normalize' }),
+    decode_wait: Type.Number({ description: 'wait for a decode slot (MAX_DECODES, MAX_DECODE_PIXELS); at most MAX_QUEUE_TIME_MS' }),
+    decode: Type.Number({ description: 'header read + sharp decode + resize + normalize' }),
     queue: Type.Number({ description: 'wait in the batch queue' }),
     inference: Type.Number({ description: 'onnxruntime run of the whole batch' }),
     total: Type.Number({ description: 'from the request to the answer, body upload excluded' })
@@ -56,6 +57,7 @@ export const InfoResponseSchema = Type.Object({
   requestedExecutionProvider: Type.String(),
   executionProviderNote: Type.Optional(Type.String({ description: 'why this provider serves, e.g. no GPU visible, or CUDA failed and ALLOW_CPU_FALLBACK=true' })),
   workers: Type.Integer(),
+  workersAlive: Type.Integer({ description: 'inference workers able to take batches now (a dead one is being replaced)' }),
   intraOpThreads: Type.Integer(),
   ready: Type.Boolean(),
   batching: Type.Object({
@@ -65,6 +67,15 @@ export const InfoResponseSchema = Type.Object({
     requestTimeoutMs: Type.Integer(),
     queueDepth: Type.Integer()
   }),
+  admission: Type.Object({
+    maxDecodes: Type.Integer(),
+    maxDecodePixels: Type.Integer(),
+    maxDecodeQueue: Type.Integer(),
+    maxQueueTimeMs: Type.Integer(),
+    requests: Type.Integer({ description: 'requests inside admission now: uploading, waiting or decoding' }),
+    decoding: Type.Integer(),
+    waiting: Type.Integer({ description: 'images waiting for a decode slot' })
+  }, { description: 'decode admission: what may decode at once, and how long an image may wait for it' }),
   limits: Type.Object({ maxImageBytes: Type.Integer(), maxInputPixels: Type.Integer() }),
   preprocessing: Type.Record(Type.String(), Type.Unknown())
 })

@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { clientGone } from '@inference-stack/kit'
 import type { FastifyInstance } from 'fastify'
 import { BatchBodySchema, BatchResultSchema, CheckResultSchema, ErrorSchema, NumberParamsSchema, PRIME_ERRORS, type PrimeConfig } from '../contract.js'
 import { CheckInputError, parseOrThrow, type ParsedNumber } from '../lib/check.js'
@@ -25,7 +26,7 @@ export async function checkRoutes (fastify: FastifyInstance, { config }: CheckRo
       params: NumberParamsSchema,
       response: { 200: CheckResultSchema, 400: ErrorSchema, 503: ErrorSchema }
     }
-  }, async (request) => (await app.checkNumbers([parse(request.params.number)]))[0])
+  }, async (request, reply) => (await app.checkNumbers([parse(request.params.number)], clientGone(request, reply)))[0])
 
   let batchesInFlight = 0
   app.post('/check', {
@@ -47,7 +48,7 @@ export async function checkRoutes (fastify: FastifyInstance, { config }: CheckRo
           '(JSON numbers lose digits beyond 2^53, so the value read may not be the one sent)')
       }
     }
-  }, async (request) => {
+  }, async (request, reply) => {
     const { numbers } = request.body
     if (numbers.length > config.PRIME_MAX_BATCH) {
       throw PRIME_ERRORS.error('too_many_numbers',
@@ -65,7 +66,7 @@ export async function checkRoutes (fastify: FastifyInstance, { config }: CheckRo
     }
     batchesInFlight++
     try {
-      return { results: await app.checkNumbers(parsed) }
+      return { results: await app.checkNumbers(parsed, clientGone(request, reply)) }
     } finally {
       batchesInFlight--
     }
