@@ -1,6 +1,6 @@
 import { freePort } from '@inference-stack/kit/child'
 import { startStack, type ServiceName, type Stack } from '../../src/stack.js'
-import { settingsEnv } from './settings.js'
+import { nodeOptions, settingsEnv } from './settings.js'
 
 /** A service log line at pino's error level (50) or above. */
 export interface LoggedError { service: ServiceName, line: string }
@@ -30,10 +30,14 @@ export async function startFaultStack (opts: FaultStackOptions = {}): Promise<Fa
   let logged: LoggedError[] = []
   const inspectorPort = opts.inspectClassifier === true ? await freePort() : undefined
   const env = Object.fromEntries(services.map((s) => [s, { ...settingsEnv(s), ...opts.env?.[s] }]))
+  const nodeArgs = Object.fromEntries(services.map((s) => [s, [
+    ...nodeOptions(s),
+    ...(s === 'classifier' && inspectorPort !== undefined ? [`--inspect=127.0.0.1:${inspectorPort}`] : [])
+  ]]))
   const stack = await startStack({
     services,
     env,
-    ...(inspectorPort === undefined ? {} : { nodeArgs: { classifier: [`--inspect=127.0.0.1:${inspectorPort}`] } }),
+    nodeArgs,
     onLine: (service, line) => {
       if (!line.startsWith('{')) return
       try {

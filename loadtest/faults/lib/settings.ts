@@ -15,6 +15,8 @@ export const SETTINGS = {
     PRIME_MAX_QUEUE: 32
   },
   classifier: {
+    // As in its image (services/classifier/Dockerfile): glibc arenas fragment under sharp otherwise.
+    MALLOC_ARENA_MAX: 2,
     WORKERS: 1,
     MAX_BATCH_SIZE: 8,
     MAX_QUEUE: 32,
@@ -79,4 +81,14 @@ export function memoryLimitMiB (service: ServiceName): number {
   const match = new RegExp(`\\$\\{${service.toUpperCase()}_MEM:-(\\d+)([mg])\\}`).exec(compose)
   if (match === null) throw new Error(`compose.yaml has no ${service.toUpperCase()}_MEM default`)
   return Number(match[1]) * (match[2] === 'g' ? 1024 : 1)
+}
+
+/**
+ * Node options of each service: a V8 heap of half its container's memory limit, the other half
+ * left to native memory (sharp, onnxruntime, sockets). Outside a container V8 sizes its heap from
+ * the whole machine (here 4 GiB, with 64 MiB semi-spaces that alone triple a proxy's RSS under
+ * load), so without this an RSS peak on this machine would say little about the container.
+ */
+export function nodeOptions (service: ServiceName): string[] {
+  return [`--max-old-space-size=${Math.floor(memoryLimitMiB(service) / 2)}`]
 }
