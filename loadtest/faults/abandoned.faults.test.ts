@@ -5,6 +5,7 @@ import { afterAll, describe, expect } from 'vitest'
 import { publicPath, type Via } from './lib/cases.js'
 import { startFaultStack } from './lib/fault-stack.js'
 import { scrape, total } from './lib/metrics.js'
+import { watchMemory } from './lib/memory-case.js'
 import { FaultGroup } from './lib/report.js'
 import { MACHINE_MARGIN_MS, SETTINGS } from './lib/settings.js'
 
@@ -15,6 +16,7 @@ const LEAVE_AFTER_MS = 100
 
 const stack = await startFaultStack()
 afterAll(async () => { await stack.close() })
+const memory = watchMemory(stack)
 
 /** Sends a request and leaves (closes the connection) after `ms`, as a client that timed out does. */
 async function leaveAfter (url: string, init: RequestInit, ms: number): Promise<void> {
@@ -82,4 +84,5 @@ describe(group.name, () => {
       expect(classified, 'abandoned photos classified anyway').toBeLessThanOrEqual(SETTINGS.classifier.MAX_BATCH_SIZE)
     }, 120_000)
   }
+  memory.check(group)
 })

@@ -1,5 +1,4 @@
 import { afterAll, describe, expect } from 'vitest'
-import { ProcSampler } from '../src/proc-sampler.js'
 import { TEST_MODEL } from '@inference-stack/test-assets'
 import { primeCases } from './corpus/prime.js'
 import { protocolCases } from './corpus/protocol.js'
@@ -8,18 +7,17 @@ import { v2Cases } from './corpus/v2.js'
 import { answerProblems } from './lib/answer.js'
 import { expectationFor, sendCase, type Case, type Via } from './lib/cases.js'
 import { startFaultStack } from './lib/fault-stack.js'
+import { watchMemory } from './lib/memory-case.js'
 import { normalRequest } from './lib/normal.js'
 import { rawRequest } from './lib/raw-http.js'
 import { FaultGroup } from './lib/report.js'
-import { memoryLimitMiB } from './lib/settings.js'
 
 // The corpus: every case to the service directly and through the frontend. Each answer must be
 // JSON of its route's shape, a 4xx for a client's mistake (never a 500, never a trace), and the
 // service must serve a normal request right after it.
 const stack = await startFaultStack()
 afterAll(async () => { await stack.close() })
-const sampler = new ProcSampler(stack.pids as Record<string, number>)
-sampler.start()
+const memory = watchMemory(stack)
 
 const metadata = await (await fetch(`${stack.url('classifier')}/v2/models/${TEST_MODEL}`)).json() as { inputs: Array<{ name: string }> }
 const corpus: Record<string, Case[]> = {
@@ -72,13 +70,8 @@ describe(protocol.name, () => {
 
 const afterwards = new FaultGroup('after the corpus', order++)
 describe(afterwards.name, () => {
+  memory.check(afterwards)
   afterwards.case('no service logged at ERROR for a client\'s mistake', async () => {
     expect(stack.errors().map((e) => `${e.service}: ${e.line.slice(0, 300)}`)).toEqual([])
-  })
-  afterwards.case('every service stayed under its memory limit (compose.yaml)', async () => {
-    const usage = sampler.stop(0)
-    const peaks = Object.fromEntries(Object.entries(usage).map(([s, u]) => [s, u.rssMiB.max]))
-    afterwards.note(`RSS peak ${Object.entries(peaks).map(([s, v]) => `${s} ${Math.round(v)} MiB`).join(', ')}`)
-    for (const [service, peak] of Object.entries(peaks)) expect(peak, service).toBeLessThan(memoryLimitMiB(service as 'prime'))
   })
 })

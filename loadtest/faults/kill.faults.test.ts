@@ -3,6 +3,7 @@ import { startFaultStack } from './lib/fault-stack.js'
 import { Inspector, type InspectedWorker } from './lib/inspector.js'
 import { scrape } from './lib/metrics.js'
 import { normalRequest, type NormalAnswer } from './lib/normal.js'
+import { watchMemory } from './lib/memory-case.js'
 import { FaultGroup } from './lib/report.js'
 import { CLASSIFY_BOUND_MS, MACHINE_MARGIN_MS, SETTINGS } from './lib/settings.js'
 
@@ -19,6 +20,7 @@ afterAll(async () => {
   inspector.close()
   await stack.close()
 })
+const memory = watchMemory(stack)
 
 /** The classifier's onnxruntime worker; when a kill left none, the classifier is started again first. */
 async function liveWorker (): Promise<InspectedWorker> {
@@ -131,6 +133,7 @@ describe(backends.name, () => {
       expect(await fetch(`${stack.url('frontend')}/readyz`).then((r) => r.status)).toBe(200)
     }, 120_000)
   }
+  memory.check(backends)
 })
 
 function summarize (answers: NormalAnswer[]): string {

@@ -6,6 +6,7 @@ import { publicPath } from './lib/cases.js'
 import { startFaultStack } from './lib/fault-stack.js'
 import { normalRequest } from './lib/normal.js'
 import { head, rawRequest } from './lib/raw-http.js'
+import { watchMemory } from './lib/memory-case.js'
 import { FaultGroup } from './lib/report.js'
 import { CLOSE_BOUND_MS } from './lib/settings.js'
 
@@ -16,6 +17,7 @@ const PRIME_WORK_MS = 3000
 
 const stack = await startFaultStack()
 afterAll(async () => { await stack.close() })
+const memory = watchMemory(stack)
 const photo = await readFile(join(await testImagesDir(), 'domestic-cat-5360x3560.jpg'))
 
 interface Outcome { status: number, code?: string, error?: string, ms: number }
@@ -144,4 +146,5 @@ describe(group.name, () => {
       expect(exit.ms).toBeLessThanOrEqual(CLOSE_BOUND_MS)
     }, 120_000)
   }
+  memory.check(group)
 })

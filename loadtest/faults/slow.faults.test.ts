@@ -4,6 +4,7 @@ import type { Expectation } from './lib/cases.js'
 import { startFaultStack, type FaultStack } from './lib/fault-stack.js'
 import { normalRequest } from './lib/normal.js'
 import type { RawAnswer } from './lib/raw-http.js'
+import { watchMemory } from './lib/memory-case.js'
 import { FaultGroup } from './lib/report.js'
 import { BODY_TIMEOUT_BOUND_MS, CLASSIFY_BOUND_MS, MACHINE_MARGIN_MS, SETTINGS } from './lib/settings.js'
 import { slowHead, trickle } from './lib/trickle.js'
@@ -16,6 +17,7 @@ const timedOut: Expectation = { status: 408, shape: 'kit', closes: true }
 
 const stack = await startFaultStack()
 afterAll(async () => { await stack.close() })
+const memory = watchMemory(stack)
 
 /** A stalled client: its answer, and how long it took. */
 const stalled = (url: string, path: string, timeoutMs: number): Promise<RawAnswer> =>
@@ -143,4 +145,5 @@ describe(upstreams.name, () => {
     const after = await normalRequest(stack, 'classifier', 'frontend')
     expect(after.status).toBe(200)
   }, 60_000)
+  memory.check(upstreams)
 })

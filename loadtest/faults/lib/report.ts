@@ -28,6 +28,7 @@ export interface OverloadFigures {
   boundMs: number
   firstRefusalMs: number | null
   recoveryMs: number | null
+  /** Each service's peak anonymous RSS (lib/memory.ts), MiB. */
   rssPeakMiB: Record<string, number>
   statuses: Record<string, number>
 }

@@ -35,7 +35,7 @@ export function overloadTable (figures: OverloadFigures[]): string {
       `${ms(f.p99Of200Ms)} (bound ${ms(f.boundMs)}) | ${ms(f.firstRefusalMs)} | ${ms(f.recoveryMs)} | ${rss} |`
   })
   return [
-    '| target | capacity (closed loop) | offered (open loop) | 200s | p99 of the 200s | first 503 | recovery | RSS peak, MiB |',
+    '| target | capacity (closed loop) | offered (open loop) | 200s | p99 of the 200s | first 503 | recovery | memory peak (anonymous RSS), MiB |',
     '|---|---:|---:|---:|---:|---:|---:|---|',
     ...rows
   ].join('\n')
