@@ -1,4 +1,4 @@
-import { afterAll, describe, expect } from 'vitest'
+import { afterAll, describe, expect, onTestFinished } from 'vitest'
 import { startFaultStack } from './lib/fault-stack.js'
 import { Inspector, type InspectedWorker } from './lib/inspector.js'
 import { scrape } from './lib/metrics.js'
@@ -22,16 +22,25 @@ afterAll(async () => {
 })
 const memory = watchMemory(stack)
 
+async function restartClassifier (): Promise<void> {
+  inspector.close()
+  await stack.restart('classifier')
+  inspector = await Inspector.connect(stack.inspectorPort as number)
+}
+
 /** The classifier's onnxruntime worker; when a kill left none, the classifier is started again first. */
 async function liveWorker (): Promise<InspectedWorker> {
   const found = await inspector.waitForWorker(SESSION_WORKER, 1000)
   if (found !== undefined) return found
-  inspector.close()
-  await stack.restart('classifier')
-  inspector = await Inspector.connect(stack.inspectorPort as number)
+  await restartClassifier()
   const fresh = await inspector.waitForWorker(SESSION_WORKER, 5000)
   if (fresh === undefined) throw new Error('the classifier has no onnxruntime worker thread')
   return fresh
+}
+
+/** After a worker kill, the next case finds a classifier that serves: started again if it does not. */
+async function healthyClassifier (): Promise<void> {
+  if ((await normalRequest(stack, 'classifier', 'direct')).status !== 200) await restartClassifier()
 }
 
 /** A closed loop of normal requests until `stop()`: each answer kept with when it came. */
@@ -60,6 +69,7 @@ const workers = new FaultGroup('inference worker killed', 50)
 describe(workers.name, () => {
   workers.case('a worker that dies is replaced: no 500, /readyz never green while classify fails, served again within 10 s', async ({ observe }) => {
     await inspector.crash(await liveWorker())
+    onTestFinished(healthyClassifier)
     const seen: string[] = []
     const started = performance.now()
     let healedMs: number | undefined
@@ -85,6 +95,7 @@ describe(workers.name, () => {
     await new Promise((resolve) => setTimeout(resolve, 1500))
     const killedAt = performance.now()
     await inspector.crash(worker)
+    onTestFinished(healthyClassifier)
     await new Promise((resolve) => setTimeout(resolve, HEAL_BOUND_MS))
     const answers = await load.stop()
     answers.forEach((a) => observe(a.ms))
