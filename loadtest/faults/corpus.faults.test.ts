@@ -1,11 +1,16 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, describe, expect } from 'vitest'
 import { TEST_MODEL } from '@inference-stack/test-assets'
+import { curlCases } from './corpus/curl.js'
 import { primeCases } from './corpus/prime.js'
 import { protocolCases } from './corpus/protocol.js'
 import { uploadCases } from './corpus/uploads.js'
 import { v2Cases } from './corpus/v2.js'
 import { answerProblems } from './lib/answer.js'
-import { expectationFor, sendCase, type Case, type Via } from './lib/cases.js'
+import { expectationFor, publicPath, sendCase, type Case, type Via } from './lib/cases.js'
+import { curl } from './lib/curl.js'
 import { startFaultStack } from './lib/fault-stack.js'
 import { watchMemory } from './lib/memory-case.js'
 import { normalRequest } from './lib/normal.js'
@@ -34,7 +39,8 @@ function runCorpus (title: string, cases: Case[], via: Via, order: number): void
         const base = stack.url(via === 'frontend' ? 'frontend' : c.service)
         const answer = await sendCase(c, base, via)
         observe(answer.ms)
-        expect(answerProblems(answer, expectationFor(c, via)), c.name).toEqual([])
+        // As one string, so the report's first line says what was wrong.
+        expect(answerProblems(answer, expectationFor(c, via)).join('; '), c.name).toBe('')
         const after = await normalRequest(stack, c.service, via)
         expect(after.status, `a normal request right after: ${after.body.slice(0, 200)}`).toBe(200)
       })
@@ -48,6 +54,28 @@ for (const [title, cases] of Object.entries(corpus)) {
   runCorpus(title, cases, 'frontend', order++)
 }
 
+const curlDir = await mkdtemp(join(tmpdir(), 'faults-corpus-'))
+afterAll(async () => { await rm(curlDir, { recursive: true, force: true }) })
+const curled = await curlCases(curlDir)
+const withCurl = new FaultGroup('uploads and checks with the curl binary', order++)
+describe(withCurl.name, () => {
+  for (const via of ['direct', 'frontend'] as Via[]) {
+    for (const c of curled) {
+      withCurl.case(`${c.name} (${via === 'frontend' ? 'through the frontend' : 'to the service'})`, async ({ observe }) => {
+        const base = stack.url(via === 'frontend' ? 'frontend' : c.service)
+        const answer = await curl(base + (via === 'frontend' ? publicPath(c.service, c.path) : c.path), c.args)
+        observe(answer.ms)
+        const code = (JSON.parse(answer.body || '{}') as { error?: { code?: string } }).error?.code
+        expect({ status: answer.status, json: /^application\/json/.test(answer.contentType), code: c.codes === undefined || c.codes.includes(code ?? '') ? 'as expected' : code },
+          answer.body.slice(0, 200)).toEqual({ status: c.status, json: true, code: 'as expected' })
+        if (c.bodyUnsent === true) expect(answer.uploaded, 'bytes of the body curl sent before the answer').toBe(0)
+        const after = await normalRequest(stack, c.service, via)
+        expect(after.status, `a normal request right after: ${after.body.slice(0, 200)}`).toBe(200)
+      })
+    }
+  }
+})
+
 const protocol = new FaultGroup('HTTP abuse (each server)', order++)
 /** A route of each server that reads a request body. */
 const BODY_PATHS = { frontend: '/api/prime/check', prime: '/check', classifier: '/classify' } as const
@@ -60,7 +88,7 @@ describe(protocol.name, () => {
         observe(answer.ms)
         const problems = answerProblems(answer, c.expect)
         const header = answer.status === 0 ? undefined : c.headers?.(answer.headers, answer.version)
-        expect([...problems, ...(header === undefined ? [] : [header])], c.name).toEqual([])
+        expect([...problems, ...(header === undefined ? [] : [header])].join('; '), c.name).toBe('')
         const after = await fetch(`${base}/healthz`)
         expect(after.status).toBe(200)
       })

@@ -53,16 +53,22 @@ function traffic (service: 'prime' | 'classifier', connections: number): { stop:
   return { stop: async () => { state.running = false; await Promise.all(loops); return answers } }
 }
 
-/** An answer is acceptable during a fault when it is a 200, or a 502/503/504 JSON error (503 with Retry-After). */
+/**
+ * The answers that are not acceptable during a fault, counted by kind: acceptable are a 200, and a
+ * 502/503/504 JSON error (a 503 with Retry-After).
+ */
 function unacceptable (answers: NormalAnswer[]): string[] {
-  return answers.filter((a) => {
-    if (a.status === 200) return false
+  const kinds = new Map<string, number>()
+  for (const a of answers) {
+    if (a.status === 200) continue
     let code: unknown
-    try { code = (JSON.parse(a.body) as { error?: { code?: unknown } }).error?.code } catch { return true }
-    if (typeof code !== 'string') return true
-    if (a.status === 503) return a.headers.get('retry-after') === null
-    return a.status !== 502 && a.status !== 504
-  }).map((a) => `${a.status} ${a.body.slice(0, 160)}`)
+    try { code = (JSON.parse(a.body) as { error?: { code?: unknown } }).error?.code } catch { code = undefined }
+    const fine = typeof code === 'string' && (a.status === 503 ? a.headers.get('retry-after') !== null : a.status === 502 || a.status === 504)
+    if (fine) continue
+    const kind = `${a.status} ${typeof code === 'string' ? code : a.body.slice(0, 120)}`
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1)
+  }
+  return [...kinds].map(([kind, n]) => `${n} x ${kind}`)
 }
 
 const workers = new FaultGroup('inference worker killed', 50)

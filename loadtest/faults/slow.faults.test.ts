@@ -43,13 +43,13 @@ describe(clients.name, () => {
       declared: body.length, body, contentType: 'application/json', bytes: 1, everyMs: SETTINGS.frontend.BODY_TIMEOUT_MS / (2 * body.length), steps: body.length, timeoutMs: 30_000
     })
     observe(answer.ms)
-    expect(answerProblems(answer, { status: 200, shape: 'ok' })).toEqual([])
+    expect(answerProblems(answer, { status: 200, shape: 'ok' }).join('; ')).toBe('')
   })
 
   clients.case('a client that stops sending its body gets 408 JSON and is closed within BODY_TIMEOUT_MS (frontend)', async ({ observe }) => {
     const answer = await stalled(stack.url('frontend'), '/api/classify', BODY_TIMEOUT_BOUND_MS + 5000)
     observe(answer.ms)
-    expect(answerProblems(answer, timedOut)).toEqual([])
+    expect(answerProblems(answer, timedOut).join('; ')).toBe('')
     expect(answer.ms).toBeLessThanOrEqual(BODY_TIMEOUT_BOUND_MS)
   })
 
@@ -85,7 +85,7 @@ describe(clients.name, () => {
     clients.case(`${service} cuts off a stalled body with 408 JSON within its request timeout (${SERVICE_REQUEST_TIMEOUT_MS / 1000} s)`, async ({ observe }) => {
       const answer = await stalledAtServices[service]
       observe(answer.ms)
-      expect(answerProblems(answer, timedOut)).toEqual([])
+      expect(answerProblems(answer, timedOut).join('; ')).toBe('')
       expect(answer.ms).toBeLessThanOrEqual(SERVICE_REQUEST_TIMEOUT_MS + MACHINE_MARGIN_MS)
     }, 120_000)
   }
