@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { testImagesDir } from '@inference-stack/test-assets'
+import { Agent, fetch, type RequestInit } from 'undici'
 import { afterAll, describe, expect, onTestFinished } from 'vitest'
 import { publicPath } from './lib/cases.js'
 import { startFaultStack } from './lib/fault-stack.js'
@@ -49,11 +50,18 @@ function begun (url: string, path: string, type: string, body: Buffer): { sent: 
   return { sent, answer }
 }
 
+/**
+ * Requests during a drain come on new connections: a request written into a kept-alive connection
+ * as the server closes it meets a reset that every HTTP client must expect (and retries).
+ */
+const fresh = new Agent({ pipelining: 0 })
+afterAll(async () => { await fresh.close() })
+
 /** A request during the drain: its answer, or what kept it from one. */
 async function request (url: string, init: RequestInit = {}): Promise<Outcome> {
   const started = performance.now()
   try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) })
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000), dispatcher: fresh })
     // A body cut short or that is not JSON was broken mid-answer.
     const code = codeOf(await res.text())
     return { status: res.status, ...(code === undefined ? {} : { code }), ms: performance.now() - started }
