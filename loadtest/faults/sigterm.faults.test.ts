@@ -71,8 +71,11 @@ async function request (url: string, init: RequestInit = {}): Promise<Outcome> {
   }
 }
 
-/** Refused cleanly: a 503 JSON error, or no connection at all (the port is closed). Never a reset or a 502. */
-const cleanRefusal = (o: Outcome): boolean => o.status === 200 || (o.status === 503 && o.code !== 'not JSON') || o.error === 'ECONNREFUSED'
+/**
+ * Refused cleanly: a 503 with the project's JSON error (a code; fastify's own closing answer has
+ * none), or no connection at all (the port is closed). Never a reset or a 502.
+ */
+const cleanRefusal = (o: Outcome): boolean => o.status === 200 || (o.status === 503 && o.code !== undefined && o.code !== 'not JSON') || o.error === 'ECONNREFUSED'
 
 function describeOutcomes (outcomes: Outcome[]): string {
   const kinds = new Map<string, number>()
