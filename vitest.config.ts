@@ -24,7 +24,7 @@ export default defineConfig({
   resolve: { alias },
   test: {
     include: ['services/*/test/**/*.test.ts', 'models/test/**/*.test.ts', 'test-assets/test/**/*.test.ts', 'deploy/test/**/*.test.ts', 'loadtest/test/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/*.containers.test.ts'],
+    exclude: ['**/node_modules/**', '**/*.containers.test.ts', '**/*.faults.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default']

@@ -15,6 +15,10 @@ export interface Stack {
   /** Where each service serves /metrics: its own URL, except the frontend's METRICS_PORT. */
   metricsUrls: Partial<Record<ServiceName, string>>
   pids: Partial<Record<ServiceName, number>>
+  /** Each service's process, for signals from outside (the fault suite's kill -9, SIGSTOP, SIGTERM). */
+  children: Partial<Record<ServiceName, Child>>
+  /** Starts a service whose process has exited again, on the same port with the same settings; resolves once it is ready. */
+  restart: (name: ServiceName) => Promise<void>
   close: () => Promise<void>
 }
 
@@ -22,6 +26,10 @@ export interface StackOptions {
   services: ServiceName[]
   /** Extra env per service (e.g. classifier batch settings). */
   env?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>
+  /** Node options per service, placed before its entry point (e.g. `--inspect=127.0.0.1:PORT`). */
+  nodeArgs?: Partial<Record<ServiceName, string[]>>
+  /** Each line a service writes (its JSON log lines), as it writes it. */
+  onLine?: (service: ServiceName, line: string) => void
 }
 
 /** The frontend serves its page from a build; make one if this checkout has none (esbuild, about a second). */
@@ -50,12 +58,14 @@ export function serviceEntry (name: ServiceName): string[] {
   return ['--import', 'tsx', join(dir, 'src', 'server.ts')]
 }
 
-async function startService (name: ServiceName, env: NodeJS.ProcessEnv): Promise<{ child: Child, url: string }> {
-  const port = await freePort()
-  const child = spawnChild(name, process.execPath, serviceEntry(name), {
+interface Launch { env: NodeJS.ProcessEnv, port: number, nodeArgs: string[], onLine?: (line: string) => void }
+
+async function startService (name: ServiceName, { env, port, nodeArgs, onLine }: Launch): Promise<{ child: Child, url: string }> {
+  const child = spawnChild(name, process.execPath, [...nodeArgs, ...serviceEntry(name)], {
     cwd: REPO_ROOT,
     // warn: per-request info logs would cost more than some requests themselves.
-    env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(port) }
+    env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(port) },
+    ...(onLine === undefined ? {} : { onLine })
   })
   const url = `http://127.0.0.1:${port}`
   try {
@@ -73,12 +83,22 @@ async function startService (name: ServiceName, env: NodeJS.ProcessEnv): Promise
  * each from its TypeScript sources; resolves once every /readyz answers 200.
  */
 export async function startStack (opts: StackOptions): Promise<Stack> {
-  const children: Child[] = []
+  const launches = new Map<ServiceName, Launch>()
   const stack: Stack = {
     urls: {},
     metricsUrls: {},
     pids: {},
-    close: async () => { await Promise.all(children.map(async (c) => await c.stop())) }
+    children: {},
+    restart: async (name) => {
+      const launch = launches.get(name)
+      const old = stack.children[name]
+      if (launch === undefined || old === undefined) throw new Error(`${name} was not started in this stack`)
+      await old.stop()
+      const { child } = await startService(name, launch)
+      stack.children[name] = child
+      stack.pids[name] = child.pid
+    },
+    close: async () => { await Promise.all(Object.values(stack.children).map(async (c) => await c.stop())) }
   }
   const order: ServiceName[] = ['prime', 'classifier', 'frontend']
   try {
@@ -99,8 +119,16 @@ export async function startStack (opts: StackOptions): Promise<Stack> {
         env.METRICS_PORT = String(await freePort())
         Object.assign(env, opts.env?.frontend)
       }
-      const { child, url } = await startService(name, env)
-      children.push(child)
+      const onLine = opts.onLine
+      const launch: Launch = {
+        env,
+        port: await freePort(),
+        nodeArgs: opts.nodeArgs?.[name] ?? [],
+        ...(onLine === undefined ? {} : { onLine: (line: string) => onLine(name, line) })
+      }
+      launches.set(name, launch)
+      const { child, url } = await startService(name, launch)
+      stack.children[name] = child
       stack.urls[name] = url
       stack.metricsUrls[name] = name === 'frontend' ? `http://127.0.0.1:${env.METRICS_PORT}` : url
       stack.pids[name] = child.pid
