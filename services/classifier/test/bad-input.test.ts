@@ -9,9 +9,12 @@ describe('POST /classify with unusual or bad input', () => {
   let variants: Awaited<ReturnType<typeof photoVariants>>
   let bomb: Buffer
   let hostile: HostileCase[]
+  let tiffHalf: Buffer
   beforeAll(async () => {
     variants = await photoVariants('giant-panda.jpg')
     bomb = await decompressionBomb()
+    const tiff = variants.TIFF!.body
+    tiffHalf = tiff.subarray(0, Math.floor(tiff.length / 2))
     hostile = await hostileCases()
   })
 
@@ -24,6 +27,13 @@ describe('POST /classify with unusual or bad input', () => {
     }
   })
 
+  it('takes a raw upload whose content type carries parameters (image/jpeg; name=photo.jpg)', async () => {
+    const app = await buildApp()
+    const res = await classifyRaw(app, photo('goldfish.jpg'), 'image/jpeg; name=photo.jpg')
+    expect(res.statusCode).toBe(200)
+    expect(res.json<ClassifyResponse>().predictions[0]?.label).toBe('goldfish')
+  })
+
   it('classifies the first frame of an animated GIF', async () => {
     const app = await buildApp()
     const res = await classifyRaw(app, await animatedGif('giant-panda.jpg', 'volcano.jpg'), 'image/gif')
@@ -32,6 +42,7 @@ describe('POST /classify with unusual or bad input', () => {
 
   const cases: Array<[string, () => Buffer, string, number, string]> = [
     ['rejects a truncated JPEG with 400', () => truncated('airliner.jpg'), 'image/jpeg', 400, 'CLASSIFIER_BAD_IMAGE'],
+    ['rejects a TIFF cut short with 400 (its signature is accepted, its data broken)', () => tiffHalf, 'image/tiff', 400, 'CLASSIFIER_BAD_IMAGE'],
     ['rejects random bytes with 400', () => randomBytes(20_000), 'image/jpeg', 400, 'CLASSIFIER_BAD_IMAGE'],
     ['refuses SVG with 415 before decoding it', () => SVG, 'image/svg+xml', 415, 'CLASSIFIER_UNSUPPORTED_IMAGE'],
     ['rejects an empty body with 400', () => Buffer.alloc(0), 'image/jpeg', 400, 'CLASSIFIER_MISSING_IMAGE'],

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { badMultipart, missingImage, tooLarge, unsupportedMediaType } from './errors.js'
 
 /** Content types taken as the raw image bytes. */
-const RAW_TYPES = [/^image\/[\w.+-]+$/, 'application/octet-stream']
+// Parameters (`image/jpeg; name=photo.jpg`) are allowed: the media type decides.
+const RAW_TYPES = [/^image\/[\w.+-]+\s*(?:;.*)?$/i, 'application/octet-stream']
 
 async function readLimited (payload: AsyncIterable<Buffer>, declared: number, limit: number): Promise<Buffer> {
   if (declared > limit) throw tooLarge(limit)

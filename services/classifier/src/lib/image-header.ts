@@ -20,7 +20,8 @@ export interface ImageHeader {
 export function decodeError (err: unknown, limits: PreprocessLimits): ImageError {
   const message = (err as Error).message ?? String(err)
   if (/pixel limit/i.test(message)) return new ImageError('too_large', `the image has more than ${limits.maxInputPixels} pixels (MAX_INPUT_PIXELS)`, { cause: err })
-  if (/unsupported image format/i.test(message)) return new ImageError('unsupported', `no accepted decoder reads these bytes; send one of: ${acceptedText()}`, { cause: err })
+  // The signature named an accepted format (sniffFormat ran first), so a loader that cannot read the rest means broken data.
+  if (/unsupported image format/i.test(message)) return new ImageError('bad_image', 'could not decode the image: it starts like an accepted format but its data is damaged or cut short', { cause: err })
   return new ImageError('bad_image', `could not decode the image: ${message}`, { cause: err })
 }
 
