@@ -15,6 +15,25 @@ describe('proxy failures', () => {
     expect(prime.hits()).toBe(1)
   })
 
+  it('answers its own errors on the KServe v2 routes in the protocol\'s shape, { "error": "message" }, headers unchanged', async () => {
+    const classifier = await startUpstream((app, released) => {
+      app.get('/v2/health/ready', async () => { await released; return {} })
+    })
+    const { url } = await startFrontend({ PRIME_URL: await refusedUrl(), CLASSIFIER_URL: classifier.url, CLASSIFIER_TIMEOUT_MS: '300' })
+    const slow = await fetch(`${url}/api/classifier/v2/health/ready`)
+    expect(slow.status).toBe(504)
+    expect(await slow.json()).toEqual({ error: 'the classifier service did not answer within 300 ms' })
+
+    const down = await startFrontend({ PRIME_URL: await refusedUrl(), CLASSIFIER_URL: await refusedUrl() })
+    const refused = await fetch(`${down.url}/api/classifier/v2/models/m/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"inputs":[]}' })
+    expect(refused.status).toBe(503)
+    expect(refused.headers.get('retry-after')).toBe('5')
+    expect((await refused.json() as { error: unknown }).error).toMatch(/^the classifier service is unavailable \(ECONNREFUSED at /)
+    // Its other routes keep the project's shape.
+    const info = await fetch(`${down.url}/api/classifier/info`)
+    expect((await info.json() as { error: { code: string } }).error.code).toBe('FRONTEND_UPSTREAM_UNAVAILABLE')
+  })
+
   it('answers 503 JSON with Retry-After naming the classifier when it refuses connections', async () => {
     const classifierUrl = await refusedUrl()
     const { url } = await startFrontend({ PRIME_URL: await refusedUrl(), CLASSIFIER_URL: classifierUrl })

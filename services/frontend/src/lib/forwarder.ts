@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { HttpError } from '@inference-stack/kit/contract'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Pool, type Dispatcher } from 'undici'
+import type { ReceivedBody } from './body-buffer.js'
 import { endToEnd } from './hop-by-hop.js'
 import { DeadlineError, upstreamBusy, upstreamFailure, type Upstream } from './upstream.js'
 
@@ -41,15 +42,15 @@ export class Forwarder {
   }
 
   /** Sends `path` (query string included) to the upstream and the answer to `reply`; `reply` is answered in every case. */
-  forward (request: FastifyRequest, reply: FastifyReply, path: string, body: Buffer | null): void {
+  forward (request: FastifyRequest, reply: FastifyReply, path: string, body: ReceivedBody | null): void {
     if (this.#inFlight >= this.#limit) {
       this.fail(reply, upstreamBusy(this.upstream, this.#inFlight))
       return
     }
     this.#inFlight++
     const headers = endToEnd(request.headers)
-    if (body !== null) headers['content-length'] = String(body.length)
-    this.#pool.dispatch({ path, method: request.method as Dispatcher.HttpMethod, headers, body }, new Exchange(this, reply))
+    if (body !== null) headers['content-length'] = String(body.bytes)
+    this.#pool.dispatch({ path, method: request.method as Dispatcher.HttpMethod, headers, body: bodyOf(body) }, new Exchange(this, reply))
   }
 
   /** @internal An exchange is over (answered, failed or timed out). */
@@ -67,6 +68,18 @@ export class Forwarder {
   }
 }
 
+/**
+ * The chunks as they came: one as it is, several written one after the other (undici documents
+ * iterables as bodies; its type declarations omit them).
+ */
+function bodyOf (body: ReceivedBody | null): Dispatcher.DispatchOptions['body'] {
+  if (body === null) return null
+  if (body.chunks.length <= 1) return body.chunks[0] ?? EMPTY
+  return body.chunks as Iterable<Buffer> as unknown as Dispatcher.DispatchOptions['body']
+}
+
+const EMPTY = Buffer.alloc(0)
+
 /** One forwarded request: undici's handler, with its deadline. A class, not closures: one object per request. */
 class Exchange implements Dispatcher.DispatchHandler {
   #controller: Dispatcher.DispatchController | undefined
@@ -79,6 +92,15 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   constructor (readonly forwarder: Forwarder, readonly reply: FastifyReply) {
     this.#timer = setTimeout(Exchange.#expire, forwarder.upstream.timeoutMs, this)
+    reply.raw.once('close', this.#clientClosed)
+  }
+
+  /** The answer's 'close': before it was written, the client left (kit clientGone reads it the same way). */
+  readonly #clientClosed = (): void => {
+    if (this.#finished || this.reply.raw.writableFinished) return
+    // Still queued for a connection: aborted when it starts (onRequestStart).
+    this.#controller?.abort(new Error('the client went away before its answer'))
+    this.#finish(undefined)
   }
 
   static #expire (exchange: Exchange): void {
