@@ -7,6 +7,8 @@ import fp from 'fastify-plugin'
 export const LINGER_MS = 2_000
 /** The most bytes of such a body read (and dropped) before the connection is closed anyway. */
 export const LINGER_MAX_BYTES = 16 * 1024 * 1024
+/** How often the bytes read while lingering are counted. */
+const LINGER_CHECK_MS = 50
 
 const lingering = new WeakSet<Socket>()
 
@@ -39,30 +41,34 @@ export const lingeringClose = fp(async function lingeringClose (app: FastifyInst
   // A callback hook: it runs on every answer and costs no promise.
   app.addHook('onSend', (request, reply, payload, done) => {
     const raw = request.raw
-    if (!raw.complete && raw.httpVersionMajor === 1 && announcesBody(raw)) {
+    // The response's socket: a request stream its reader destroyed (a for-await that threw) has let go of its own.
+    const socket = reply.raw.socket
+    if (!raw.complete && raw.httpVersionMajor === 1 && socket !== null && !socket.destroyed && announcesBody(raw)) {
       reply.header('connection', 'close')
-      linger(raw)
+      linger(raw, socket)
     }
     done(null, payload)
   })
 }, { name: 'kit-lingering-close' })
 
-function linger (raw: IncomingMessage): void {
-  const socket = raw.socket
+/** Node's mark on a request whose body nobody reads (IncomingMessage._dump sets it): its HTTP parser then drops the body's bytes. */
+interface Dumped { _dumped: boolean }
+
+function linger (raw: IncomingMessage, socket: Socket): void {
   lingering.add(socket)
-  let dropped = 0
-  // Whatever read the body may have stopped (a parser that gave up): the rest is read here and
-  // dropped, so it never piles up in the request stream.
-  raw.on('data', (chunk: Buffer) => {
-    dropped += chunk.length
-    if (dropped > LINGER_MAX_BYTES) socket.destroy()
-  })
-  raw.resume()
+  // What Node does to a body no handler read, whoever was reading this one (a parser that gave up,
+  // a stream its reader destroyed): the parser drops the bytes instead of queueing them.
+  const dumped: Dumped = raw as unknown as Dumped
+  dumped._dumped = true
   // Node ends a `Connection: close` answer with socket.destroySoon(), which closes the socket as
   // soon as the answer is written: replaced, for this socket only, by a half-close that lingers.
   socket.destroySoon = function lingerThenClose () {
     socket.end()
+    // Reading may have stopped while the request stream was full or gone.
+    socket.resume()
+    const from = socket.bytesRead
+    const check = setInterval(() => { if (socket.bytesRead - from > LINGER_MAX_BYTES) socket.destroy() }, LINGER_CHECK_MS)
     const timer = setTimeout(() => { socket.destroy() }, LINGER_MS)
-    socket.once('close', () => { clearTimeout(timer) })
+    socket.once('close', () => { clearTimeout(timer); clearInterval(check) })
   }
 }
