@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { testImagesDir } from '@inference-stack/test-assets'
 import Docker from 'dockerode'
 import { table } from '../format.js'
 import { GPU_PROFILES_DIR, planFromFlags } from '../plan-options.js'
@@ -16,7 +17,8 @@ checks it gives the CPU's top-5 on the photos, times batch sizes on the GPU and 
 that npm run plan reads (deploy/gpu-profiles/). Without a GPU it says so and exits 1.
   --model NAME        catalog model (default resnet50-v1-12)
   --models-dir DIR    holds the model and imagenet-labels.json (default $MODELS_DIR, else models/cache)
-  --images DIR        photos to compare on (default $TEST_IMAGES_DIR)
+  --images DIR        photos to compare on (default: the project's 12 test photos, $TEST_IMAGES_DIR
+                      or downloaded from their pinned URLs with SHA-256 checks)
   --image NAME        the image to build and run (default ${gpuImageName()})
   --skip-build        use the image as it is
   --batches LIST      batch sizes to time (default 1,2,4,8,16,32)
@@ -33,7 +35,7 @@ async function main (argv: string[]): Promise<number> {
     options: {
       model: { type: 'string', default: 'resnet50-v1-12' },
       'models-dir': { type: 'string', default: process.env.MODELS_DIR ?? path.resolve('models/cache') },
-      images: { type: 'string', default: process.env.TEST_IMAGES_DIR },
+      images: { type: 'string' },
       image: { type: 'string', default: gpuImageName() },
       'skip-build': { type: 'boolean', default: false },
       batches: { type: 'string', default: '1,2,4,8,16,32' },
@@ -56,7 +58,9 @@ async function main (argv: string[]): Promise<number> {
     const seen = await containerGpus(docker, base)
     say(`runtime: nvidia registered; a container from ${base} asking for one GPU sees ${seen.gpus[0]!.name} (${seen.gpus[0]!.uuid})`)
   }
-  if (values.images === undefined) throw new GpuCheckError('give --images DIR (photos to compare the GPU\'s answers with the CPU\'s), or set TEST_IMAGES_DIR')
+  const images = values.images ?? await testImagesDir().catch((err: unknown) => {
+    throw new GpuCheckError(`${(err as Error).message}; or give --images DIR (photos to compare the GPU's answers with the CPU's)`)
+  })
   if (!values['skip-build']) {
     say(`building ${values.image}`)
     await buildGpuImage(values.image)
@@ -69,7 +73,7 @@ async function main (argv: string[]): Promise<number> {
     provider,
     model: values.model,
     modelsDir: values['models-dir'],
-    imagesDir: values.images,
+    imagesDir: images,
     batches: values.batches.split(',').map(Number),
     runs: Number(values.runs),
     onProgress: (chunk) => process.stderr.write(chunk)
