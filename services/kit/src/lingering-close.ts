@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
 /** How long a connection is still read after an answer that came before its request's whole body (nginx: lingering_time). */
@@ -20,16 +20,33 @@ export function isLingering (socket: Socket): boolean {
   return lingering.has(socket)
 }
 
-/** A request that announced a body (Content-Length above 0, or Transfer-Encoding). */
-function announcesBody (raw: IncomingMessage): boolean {
-  const length = raw.headers['content-length']
-  return (length !== undefined && length !== '0') || raw.headers['transfer-encoding'] !== undefined
+/**
+ * Whether the rest of a request's body is not worth reading after an early answer: a body of
+ * unknown length (chunked), one over the route's limit or LINGER_MAX_BYTES, one refused for its
+ * size or slowness (413, 408), a request stream its reader destroyed, or an answer that closes the connection anyway (`Connection: close`, a service
+ * shutting down). Any other body (a declared length within the limit, refused for another reason:
+ * a 503 under overload, a 415) is read and dropped by Node itself, and the connection stays open:
+ * closing a keep-alive connection on every early 503 would make an upstream pool (the frontend's)
+ * reconnect for each refused request just when the service is busiest.
+ */
+function restIsUnwanted (request: FastifyRequest, reply: FastifyReply): boolean {
+  const raw = request.raw
+  if (raw.headers['transfer-encoding'] !== undefined) return true
+  const length = Number(raw.headers['content-length'] ?? 0)
+  if (!(length > 0)) return false
+  const limit = request.routeOptions.bodyLimit ?? Number.POSITIVE_INFINITY
+  return length > Math.min(limit, LINGER_MAX_BYTES) ||
+    // Too large, or too slow to come: the rest is not waited for.
+    reply.statusCode === 413 || reply.statusCode === 408 ||
+    // A request stream its reader destroyed can no longer take the rest for Node to drop.
+    raw.destroyed ||
+    /close/i.test(String(reply.getHeader('connection') ?? ''))
 }
 
 /**
  * Lingering close, as nginx does it (lingering_close). An answer sent before its request's body has
- * all arrived (a declared length over the limit, a body too slow, no room to buffer it, a service
- * shutting down) ends the connection: nobody wants the rest of that body. But a socket closed while
+ * all arrived, where the rest is not worth reading (a body over the limit or of unknown length, a
+ * service shutting down: restIsUnwanted), ends the connection: nobody wants the rest of that body. But a socket closed while
  * data still arrives makes the kernel answer with a reset, and a client still writing its body
  * (no `Expect: 100-continue`) can lose the answer it had not read yet: it sees "connection reset"
  * instead of the 413. So such an answer carries `Connection: close`, and after it the server shuts
@@ -43,7 +60,7 @@ export const lingeringClose = fp(async function lingeringClose (app: FastifyInst
     const raw = request.raw
     // The response's socket: a request stream its reader destroyed (a for-await that threw) has let go of its own.
     const socket = reply.raw.socket
-    if (!raw.complete && raw.httpVersionMajor === 1 && socket !== null && !socket.destroyed && announcesBody(raw)) {
+    if (!raw.complete && raw.httpVersionMajor === 1 && socket !== null && !socket.destroyed && restIsUnwanted(request, reply)) {
       reply.header('connection', 'close')
       linger(raw, socket)
     }

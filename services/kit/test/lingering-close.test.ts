@@ -4,7 +4,10 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 import { ErrorTable, errors, expectContinue, LINGER_MAX_BYTES, lingeringClose } from '@inference-stack/kit'
 
 const LIMIT = 1024 * 1024
-const TABLE = new ErrorTable('TEST', { body_too_large: { status: 413, code: 'TEST_BODY_TOO_LARGE', reason: 'too_large' } })
+const TABLE = new ErrorTable('TEST', {
+  body_too_large: { status: 413, code: 'TEST_BODY_TOO_LARGE', reason: 'too_large' },
+  busy: { status: 503, code: 'TEST_BUSY', reason: 'queue_full', retryAfter: true }
+})
 
 /**
  * A service with two upload routes of 1 MiB: /upload reads with fastify's parser (a declared
@@ -13,7 +16,7 @@ const TABLE = new ErrorTable('TEST', { body_too_large: { status: 413, code: 'TES
  */
 async function service (): Promise<number> {
   const app = Fastify()
-  await app.register(errors, { table: TABLE })
+  await app.register(errors, { table: TABLE, retryAfterS: 1 })
   await app.register(lingeringClose)
   await app.register(expectContinue, { tooLarge: TABLE.specs.body_too_large })
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_request, body, done) => { done(null, (body as Buffer).length) })
@@ -27,6 +30,8 @@ async function service (): Promise<number> {
   })
   app.post('/upload', { bodyLimit: LIMIT }, async (request) => ({ bytes: request.body }))
   app.post('/stream', async (request) => ({ bytes: request.body }))
+  // Refuses before the body is read, as admission under overload does.
+  app.post('/busy', { bodyLimit: LIMIT, onRequest: (_request, _reply, done) => { done(TABLE.error('busy', 'busy')) } }, async () => ({}))
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   onTestFinished(() => app.close())
   return Number(new URL(url).port)
@@ -117,5 +122,27 @@ describe('lingeringClose', () => {
 
     const fits = await fetch(`http://127.0.0.1:${port}/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(LIMIT) })
     expect(await fits.json()).toEqual({ bytes: LIMIT })
+  })
+
+  it('keeps the connection after an early answer to a declared body within the limit: Node drops the rest, and the next request is answered on the same connection', async () => {
+    const port = await service()
+    const socket = connect(port, '127.0.0.1')
+    onTestFinished(() => { socket.destroy() })
+    let text = ''
+    socket.on('data', (chunk: Buffer) => { text += chunk.toString('latin1') })
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+    const answers = async (n: number): Promise<void> => {
+      while ((text.match(/HTTP\/1\.1 \d{3} /g) ?? []).length < n && !socket.destroyed) await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    const body = 200 * 1024
+    socket.write(`POST /busy HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body}\r\n\r\n`)
+    await answers(1)
+    expect(text).toMatch(/^HTTP\/1\.1 503 /)
+    expect(text.toLowerCase()).not.toContain('connection: close')
+    socket.write(Buffer.alloc(body, 0x61))
+    socket.write('POST /upload HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\nContent-Length: 5\r\n\r\nhello')
+    await answers(2)
+    expect(socket.destroyed).toBe(false)
+    expect(text.slice(text.lastIndexOf('HTTP/1.1 '))).toMatch(/^HTTP\/1\.1 200 [\s\S]*\{"bytes":5\}$/)
   })
 })
