@@ -64,7 +64,7 @@ describe('proxy failures', () => {
     expect((await res.json()).error.message).toMatch(/^the prime service is unavailable \(ECONNREFUSED/)
   })
 
-  it('answers 502 JSON when the upstream drops the connection without answering', async () => {
+  it('answers 502 JSON when the upstream drops the connection without answering, on the first try and the one retry', async () => {
     const classifier = await startUpstream((app) => {
       app.get('/info', async (request) => {
         request.raw.socket.destroy()
@@ -77,7 +77,8 @@ describe('proxy failures', () => {
     const body = await res.json()
     expect(body.error.code).toBe('FRONTEND_UPSTREAM_ERROR')
     expect(body.error.message).toMatch(/^the classifier service broke the connection/)
-    expect(classifier.hits()).toBe(1)
+    // A connection closed before any answer is tried once more (stale-connection.test.ts).
+    expect(classifier.hits()).toBe(2)
   })
 
   it('rejects a body over MAX_UPLOAD_BYTES with 413 JSON without forwarding it', async () => {
