@@ -5,7 +5,7 @@ import { afterAll, describe, expect } from 'vitest'
 import { TEST_MODEL } from '@inference-stack/test-assets'
 import { curlCases } from './corpus/curl.js'
 import { primeCases } from './corpus/prime.js'
-import { protocolCases } from './corpus/protocol.js'
+import { protocolCases, type BodyRoute } from './corpus/protocol.js'
 import { uploadCases } from './corpus/uploads.js'
 import { v2Cases } from './corpus/v2.js'
 import { answerProblems } from './lib/answer.js'
@@ -77,14 +77,18 @@ describe(withCurl.name, () => {
 })
 
 const protocol = new FaultGroup('HTTP abuse (each server)', order++)
-/** A route of each server that reads a request body. */
-const BODY_PATHS = { frontend: '/api/prime/check', prime: '/check', classifier: '/classify' } as const
+/** A route of each server that reads a request body, with a content type it takes. */
+const BODY_ROUTES: Record<'frontend' | 'prime' | 'classifier', BodyRoute> = {
+  frontend: { path: '/api/prime/check', type: 'application/json' },
+  prime: { path: '/check', type: 'application/json' },
+  classifier: { path: '/classify', type: 'application/octet-stream' }
+}
 describe(protocol.name, () => {
   for (const server of ['frontend', 'prime', 'classifier'] as const) {
     for (const c of protocolCases()) {
       protocol.case(`${server}: ${c.name}`, async ({ observe }) => {
         const base = stack.url(server)
-        const answer = await rawRequest(base, c.parts(new URL(base).host, BODY_PATHS[server]), { timeoutMs: 10_000, awaitClose: c.expect.closes === true })
+        const answer = await rawRequest(base, c.parts(new URL(base).host, BODY_ROUTES[server]), { timeoutMs: 10_000, awaitClose: c.expect.closes === true })
         observe(answer.ms)
         const problems = answerProblems(answer, c.expect)
         const header = answer.status === 0 ? undefined : c.headers?.(answer.headers, answer.version)

@@ -4,12 +4,15 @@ import { head, type RawPart } from '../lib/raw-http.js'
 /** A request that abuses HTTP itself, sent to every server (the frontend and each service) as written. */
 export interface ProtocolCase {
   name: string
-  /** The request, given the Host value and a path of this server whose route reads a body. */
-  parts: (host: string, bodyPath: string) => RawPart[]
+  /** The request, given the Host value and a route of this server that reads a body. */
+  parts: (host: string, body: BodyRoute) => RawPart[]
   expect: Expectation
   /** Further checks of the raw answer's headers: a problem, or undefined. */
   headers?: (headers: Record<string, string>, version: string) => string | undefined
 }
+
+/** A route of a server that reads a request body, and a content type it accepts (so a case's only fault is its own). */
+export interface BodyRoute { path: string, type: string }
 
 const refused = (status: number): Expectation => ({ status, shape: 'kit', closes: true })
 const ok: Expectation = { status: 200, shape: 'ok' }
@@ -58,7 +61,7 @@ export function protocolCases (): ProtocolCase[] {
     },
     {
       name: 'a chunk size that is not hexadecimal',
-      parts: (host, bodyPath) => [head('POST', bodyPath, [['Host', host], ['Content-Type', 'application/json'], ['Transfer-Encoding', 'chunked']]), 'zz\r\nabc\r\n0\r\n\r\n'],
+      parts: (host, body) => [head('POST', body.path, [['Host', host], ['Content-Type', body.type], ['Transfer-Encoding', 'chunked']]), 'zz\r\nabc\r\n0\r\n\r\n'],
       expect: refused(400)
     },
     {

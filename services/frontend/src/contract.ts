@@ -26,5 +26,7 @@ export const FRONTEND_ERRORS = new ErrorTable('FRONTEND', {
   upstream_unavailable: { status: 503, code: 'FRONTEND_UPSTREAM_UNAVAILABLE', reason: 'unavailable', retryAfter: true },
   upstream_timeout: { status: 504, code: 'FRONTEND_UPSTREAM_TIMEOUT', reason: 'timeout' },
   upstream_error: { status: 502, code: 'FRONTEND_UPSTREAM_ERROR', reason: 'upstream_error' },
-  page_not_built: { status: 503, code: 'FRONTEND_PAGE_NOT_BUILT', reason: 'unavailable' }
+  page_not_built: { status: 503, code: 'FRONTEND_PAGE_NOT_BUILT', reason: 'unavailable' },
+  /** A request that arrives while the frontend closes (SIGTERM): a new instance, or another replica, takes the retry. */
+  shutting_down: { status: 503, code: 'FRONTEND_SHUTTING_DOWN', reason: 'shutting_down', retryAfter: true }
 })

@@ -80,16 +80,22 @@ describe('bodies built to hurt, sent with curl through the frontend to the real 
     await rm(dir, { recursive: true, force: true })
   })
 
-  it('answers bodies over the frontend\'s limits with its 413, chunked or not, raw, multipart or JSON', async () => {
+  it('answers bodies over the frontend\'s limits with its 413, chunked or not, raw, multipart or JSON; in KServe v2\'s shape on its routes', async () => {
     for (const res of [
       await send('/api/classify', 'image/jpeg', '3m.bin', ...chunked),
       await send('/api/classify', 'image/jpeg', '3m.bin'),
       await curl(`${url}/api/classify`, '-F', `image=@${file('3m.bin')}`, ...chunked),
-      await send(infer, 'application/json', 'infer-3m.json', ...chunked),
       await send('/api/prime/check', 'application/json', 'batch-3m.json', ...chunked)
     ]) {
       expect(res.status, res.body).toBe(413)
       expect(code(res)).toBe('FRONTEND_BODY_TOO_LARGE')
+    }
+    for (const res of [
+      await send(infer, 'application/json', 'infer-3m.json', ...chunked),
+      await send(infer, 'application/json', 'infer-3m.json')
+    ]) {
+      expect(res.status, res.body).toBe(413)
+      expect(v2Error(res)).toMatch(/the limit for POST \/api\/classifier\/v2\/models\/:name\/infer( is 2000000 bytes)?$/)
     }
   })
 

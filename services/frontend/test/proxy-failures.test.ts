@@ -15,6 +15,25 @@ describe('proxy failures', () => {
     expect(prime.hits()).toBe(1)
   })
 
+  it('answers its own errors on the KServe v2 routes in the protocol\'s shape, { "error": "message" }, headers unchanged', async () => {
+    const classifier = await startUpstream((app, released) => {
+      app.get('/v2/health/ready', async () => { await released; return {} })
+    })
+    const { url } = await startFrontend({ PRIME_URL: await refusedUrl(), CLASSIFIER_URL: classifier.url, CLASSIFIER_TIMEOUT_MS: '300' })
+    const slow = await fetch(`${url}/api/classifier/v2/health/ready`)
+    expect(slow.status).toBe(504)
+    expect(await slow.json()).toEqual({ error: 'the classifier service did not answer within 300 ms' })
+
+    const down = await startFrontend({ PRIME_URL: await refusedUrl(), CLASSIFIER_URL: await refusedUrl() })
+    const refused = await fetch(`${down.url}/api/classifier/v2/models/m/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"inputs":[]}' })
+    expect(refused.status).toBe(503)
+    expect(refused.headers.get('retry-after')).toBe('5')
+    expect((await refused.json() as { error: unknown }).error).toMatch(/^the classifier service is unavailable \(ECONNREFUSED at /)
+    // Its other routes keep the project's shape.
+    const info = await fetch(`${down.url}/api/classifier/info`)
+    expect((await info.json() as { error: { code: string } }).error.code).toBe('FRONTEND_UPSTREAM_UNAVAILABLE')
+  })
+
   it('answers 503 JSON with Retry-After naming the classifier when it refuses connections', async () => {
     const classifierUrl = await refusedUrl()
     const { url } = await startFrontend({ PRIME_URL: await refusedUrl(), CLASSIFIER_URL: classifierUrl })
@@ -45,7 +64,7 @@ describe('proxy failures', () => {
     expect((await res.json()).error.message).toMatch(/^the prime service is unavailable \(ECONNREFUSED/)
   })
 
-  it('answers 502 JSON when the upstream drops the connection without answering', async () => {
+  it('answers 502 JSON when the upstream drops the connection without answering, on the first try and the one retry', async () => {
     const classifier = await startUpstream((app) => {
       app.get('/info', async (request) => {
         request.raw.socket.destroy()
@@ -58,7 +77,8 @@ describe('proxy failures', () => {
     const body = await res.json()
     expect(body.error.code).toBe('FRONTEND_UPSTREAM_ERROR')
     expect(body.error.message).toMatch(/^the classifier service broke the connection/)
-    expect(classifier.hits()).toBe(1)
+    // A connection closed before any answer is tried once more (stale-connection.test.ts).
+    expect(classifier.hits()).toBe(2)
   })
 
   it('rejects a body over MAX_UPLOAD_BYTES with 413 JSON without forwarding it', async () => {

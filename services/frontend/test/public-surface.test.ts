@@ -42,11 +42,15 @@ describe('the public API surface', () => {
     })
     const { url } = await startFrontend({ PRIME_URL: upstream.url, CLASSIFIER_URL: upstream.url })
     // curl, because fetch resolves dot segments itself before sending.
-    for (const path of ['/api/prime/check/..', '/api/prime/check/%2e%2e', '/api/prime/check/..%2fmetrics', '/api/classifier/v2/models/%2E%2E/ready']) {
+    for (const path of ['/api/prime/check/..', '/api/prime/check/%2e%2e', '/api/prime/check/..%2fmetrics']) {
       const res = await curl(`${url}${path}`, '--path-as-is')
       expect(res.status, path).toBe(400)
       expect(res.json<{ error: { code: string } }>().error.code).toBe('FRONTEND_BAD_PATH')
     }
+    // A KServe v2 route: the same refusal in the protocol's `{ "error": "message" }`.
+    const v2 = await curl(`${url}/api/classifier/v2/models/%2E%2E/ready`, '--path-as-is')
+    expect(v2.status).toBe(400)
+    expect(v2.json()).toEqual({ error: 'a path segment may not be "." or ".." (/api/classifier/v2/models/%2E%2E/ready)' })
     expect(upstream.hits()).toBe(0)
   })
 })

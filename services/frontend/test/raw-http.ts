@@ -54,17 +54,18 @@ export async function rawExchange (url: string, request: string, closeWithinMs =
   return { ...answer, closed }
 }
 
-/** A client that sends its headers, then its body one byte every `everyMs`: it never finishes. */
+/** A client that sends its headers (and `sentFirst` bytes of its body), then one byte every `everyMs`: it never finishes. */
 export interface Trickler {
   /** What the server answered and whether it closed the connection, once it did close it. */
   outcome: Promise<{ answer: RawAnswer | undefined, raw: string }>
 }
 
-export function trickle (url: string, path: string, contentType: string, declared = 500_000, everyMs = 250): Trickler {
+export function trickle (url: string, path: string, contentType: string, declared = 500_000, everyMs = 250, sentFirst = 0): Trickler {
   const socket = open(url)
   let text = ''
   socket.on('data', (chunk: Buffer) => { text += chunk.toString('latin1') })
   socket.write(`POST ${path} HTTP/1.1\r\nHost: test\r\nContent-Type: ${contentType}\r\nContent-Length: ${declared}\r\n\r\n`)
+  if (sentFirst > 0) socket.write(Buffer.alloc(sentFirst, 0x78))
   const timer = setInterval(() => { if (socket.writable) socket.write('x') }, everyMs)
   onTestFinished(() => { clearInterval(timer) })
   const outcome = new Promise<{ answer: RawAnswer | undefined, raw: string }>((resolve) => {

@@ -1,9 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { curl, finalHeader } from '../../kit/test/curl.js'
 import { refusedUrl, startFrontend, startPrime, startUpstream } from './helpers.js'
 import { trickle } from './raw-http.js'
 
@@ -94,29 +90,5 @@ describe('slow clients and slow upstreams', () => {
       expect(res.status).toBe(504)
       expect(await res.json()).toEqual({ error: { code: 'FRONTEND_UPSTREAM_TIMEOUT', message: 'the prime service did not answer within 500 ms' } })
     }
-  })
-
-  it('answers 503 before the body is sent when MAX_BUFFERED_BYTES is held by other uploads, and takes it once they are cut', async () => {
-    const classifier = await countingClassifier()
-    const { url } = await startFrontend({
-      PRIME_URL: await refusedUrl(), CLASSIFIER_URL: classifier.url, MAX_BUFFERED_BYTES: '1000000', BODY_TIMEOUT_MS: '1500'
-    })
-    const dir = await mkdtemp(join(tmpdir(), 'frontend-buffer-'))
-    onTestFinished(() => rm(dir, { recursive: true, force: true }))
-    const file = join(dir, 'photo.jpg')
-    await writeFile(file, randomBytes(500_000))
-    const upload = async () => await curl(`${url}/api/classify`, '--data-binary', `@${file}`, '-H', 'content-type: image/jpeg', '-H', 'Expect: 100-continue')
-
-    const holder = trickle(url, '/api/classify', 'image/jpeg', 800_000)
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    const refused = await upload()
-    expect([refused.status, refused.continued, refused.uploaded]).toEqual([503, false, 0])
-    expect(finalHeader(refused, 'retry-after')).toBe('1')
-    expect(refused.json<Failed>().error.code).toBe('FRONTEND_BUSY')
-
-    expect((await holder.outcome).answer?.status).toBe(408)
-    const taken = await upload()
-    expect([taken.status, taken.continued]).toEqual([200, true])
-    expect(taken.json()).toEqual({ bytes: 500_000 })
   })
 })

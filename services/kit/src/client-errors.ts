@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Fasti
 import { errorBody } from './error-schema.js'
 import type { ErrorTable } from './error-table.js'
 import type { Answer } from './errors.js'
+import { isLingering } from './lingering-close.js'
 
 /** How a server's kit error handler answers what is refused before any route runs. */
 interface BeforeRouting {
@@ -46,6 +47,8 @@ export const serverErrorOptions: Pick<FastifyServerOptions, 'frameworkErrors' | 
   clientErrorHandler (this: FastifyInstance, err: NodeJS.ErrnoException, socket: Socket) {
     // A reset connection is gone: nothing to answer.
     if (err.code === 'ECONNRESET' || socket.destroyed) return
+    // Answered already, the rest of its body being dropped: a client that closes now (or sends a bad chunk) ends it.
+    if (isLingering(socket)) { socket.destroy(); return }
     const answer = handlers.get(this.server)?.client(err, this.server) ??
       { status: 400, code: 'BAD_REQUEST', message: 'malformed HTTP request', body: JSON.stringify(errorBody('BAD_REQUEST', 'malformed HTTP request')) }
     this.log.info({ code: err.code, statusCode: answer.status }, answer.message)

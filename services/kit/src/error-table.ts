@@ -1,5 +1,6 @@
 // The error contract of a service: one table, `kind -> { status, code, reason, retryAfter }`.
 // Loads without fastify: contract modules, the planner and the page's types import it.
+import { DEFAULT_RETRY_AFTER_S } from './common-config.js'
 
 /**
  * The `reason` label of `<service>_rejected_requests_total`: what kind of refusal an answer was,
@@ -82,11 +83,11 @@ export class HttpError extends Error {
 
 /**
  * The entries the kit answers with in every service, named from the table's prefix: a bad request,
- * a body its client abandoned, an unknown route, a bug, and what Node's HTTP parser and fastify's
- * router refuse before any route runs (a malformed percent-encoding, a request not received in
- * time, headers too large).
+ * a body its client abandoned, an unknown route, a bug, a request that arrives while the service
+ * closes, and what Node's HTTP parser and fastify's router refuse before any route runs (a
+ * malformed percent-encoding, a request not received in time, headers too large).
  */
-export type KitErrorKind = 'bad_request' | 'request_aborted' | 'not_found' | 'internal' | 'bad_url' | 'request_timeout' | 'headers_too_large'
+export type KitErrorKind = 'bad_request' | 'request_aborted' | 'not_found' | 'internal' | 'shutting_down' | 'bad_url' | 'request_timeout' | 'headers_too_large'
 
 /** What a service's table must hold besides its own kinds: the 413 the kit gives a body over its route's limit. */
 export interface RequiredErrors { body_too_large: ErrorSpec }
@@ -107,6 +108,8 @@ export class ErrorTable<K extends string = string> {
       request_aborted: { status: 400, code: `${prefix}_REQUEST_ABORTED`, reason: 'bad_input' },
       not_found: { status: 404, code: `${prefix}_NOT_FOUND`, reason: 'not_found' },
       internal: { status: 500, code: `${prefix}_INTERNAL`, reason: 'internal' },
+      // A table may say `retryAfter: true` instead (its service's RETRY_AFTER_S), as prime's and the classifier's do.
+      shutting_down: { status: 503, code: `${prefix}_SHUTTING_DOWN`, reason: 'shutting_down', retryAfter: DEFAULT_RETRY_AFTER_S },
       bad_url: { status: 400, code: `${prefix}_BAD_URL`, reason: 'bad_input' },
       request_timeout: { status: 408, code: `${prefix}_REQUEST_TIMEOUT`, reason: 'slow_client' },
       headers_too_large: { status: 431, code: `${prefix}_HEADERS_TOO_LARGE`, reason: 'too_large' }

@@ -30,6 +30,8 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     requestTimeout,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     http: { headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout), connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+    // fastify's closing 503 is not the service's JSON: the kit's drain answers the table's `shutting_down` instead (service()).
+    return503OnClosing: false,
     ...opts.fastify
   })
 }
@@ -58,7 +60,7 @@ function listenError (err: unknown, where: { host: string, port: number }): unkn
 /**
  * Listens, then closes gracefully on SIGINT/SIGTERM, or when the supervisor that
  * started it (`npm start`) goes away: stops accepting, lets in-flight requests
- * finish (fastify answers 503 to new ones meanwhile), runs every `onClose` hook,
+ * finish (new ones meanwhile get the table's `shutting_down` 503: the kit's drain), runs every `onClose` hook,
  * then exits. A supervisor is told the address once the socket is bound.
  */
 export async function listen (server: FastifyInstance, where: { host: string, port: number }, graceMs = DEFAULT_CLOSE_GRACE_MS): Promise<string> {

@@ -5,6 +5,7 @@ import type { ErrorTable } from './error-table.js'
 import { errors } from './errors.js'
 import { expectContinue } from './expect-continue.js'
 import { health, type HealthOptions } from './health.js'
+import { lingeringClose } from './lingering-close.js'
 import { metrics, type MetricsOptions } from './metrics.js'
 import { openapi, type OpenApiOptions } from './openapi.js'
 import { strictQueryNumbers } from './query-numbers.js'
@@ -25,15 +26,18 @@ export interface ServiceOptions {
 /**
  * What every service is built on, in one fixed order before its own plugins and routes: metrics
  * (so the other hooks' time is measured and refusals have a registry), the error handler and its
- * rejection counter, number query parameters held to finite decimals, drain on close, `Expect: 100-continue` and declared bodies over a route's
- * limit (answered from the table's `body_too_large`), `/healthz` and `/readyz`, and the OpenAPI
+ * rejection counter, number query parameters held to finite decimals, drain on close (requests
+ * arriving then get the table's `shutting_down`), lingering close after an answer that comes
+ * before its request's whole body, `Expect: 100-continue` and declared bodies over a route's limit
+ * (answered from the table's `body_too_large`), `/healthz` and `/readyz`, and the OpenAPI
  * document, which sees every route registered after it.
  */
 export const service = fp(async function service (app: FastifyInstance, opts: ServiceOptions) {
   await app.register(metrics, { service: opts.name, ...opts.metrics })
   await app.register(errors, { table: opts.errors, retryAfterS: opts.retryAfterS, rejectedMetric: `${opts.name}_rejected_requests_total` })
   strictQueryNumbers(app, opts.errors)
-  await app.register(drain)
+  await app.register(drain, { name: opts.name, shuttingDown: opts.errors.specs.shutting_down })
+  await app.register(lingeringClose)
   await app.register(expectContinue, { tooLarge: opts.errors.specs.body_too_large })
   await app.register(health, opts.health ?? {})
   if (opts.openapi !== false) await app.register(openapi, opts.openapi)

@@ -1,7 +1,10 @@
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import Fastify from 'fastify'
-import { describe, expect, it } from 'vitest'
-import { drain } from '@inference-stack/kit'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { drain, ErrorTable, errors } from '@inference-stack/kit'
+
+const TABLE = new ErrorTable('TEST', { body_too_large: { status: 413, code: 'TEST_BODY_TOO_LARGE', reason: 'too_large' } })
 
 function get (url: string, agent: import('node:http').Agent): Promise<{ status: number, connection: string | undefined }> {
   return new Promise((resolve, reject) => {
@@ -37,5 +40,36 @@ describe('drain', () => {
     expect(await answer).toEqual({ status: 200, connection: 'close' })
     await closed
     agent.destroy()
+  })
+
+  it('answers a request that arrives while the server closes with the table\'s shutting_down 503 JSON, Retry-After and Connection: close', async () => {
+    // As the kit's createServer does: fastify's own closing 503 has no code.
+    const app = Fastify({ return503OnClosing: false })
+    await app.register(errors, { table: TABLE })
+    await app.register(drain, { name: 'test', shuttingDown: TABLE.specs.shutting_down })
+    let closing!: () => void
+    const closeBegun = new Promise<void>((resolve) => { closing = resolve })
+    app.addHook('preClose', async () => { closing() })
+    app.get('/fast', async () => ({ ok: true }))
+    const url = await app.listen({ host: '127.0.0.1', port: 0 })
+    // A request begun before the close and finished after it: the server cannot call its connection idle.
+    const socket = connect(Number(new URL(url).port), '127.0.0.1')
+    onTestFinished(() => { socket.destroy() })
+    let text = ''
+    socket.on('data', (chunk: Buffer) => { text += chunk.toString('latin1') })
+    const ended = new Promise<void>((resolve) => { socket.on('close', () => resolve()) })
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+    socket.write('GET /fast HTTP/1.1\r\nHost: test\r\n')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const closed = app.close()
+    await closeBegun
+    socket.write('\r\n')
+    await ended
+    await closed
+    const [head = '', body = ''] = text.split('\r\n\r\n')
+    expect(head).toMatch(/^HTTP\/1\.1 503 /)
+    expect(head.toLowerCase()).toContain('connection: close')
+    expect(head.toLowerCase()).toContain('retry-after: 1')
+    expect(JSON.parse(body)).toEqual({ error: { code: 'TEST_SHUTTING_DOWN', message: 'the test service is shutting down; retry shortly', retry_after_ms: 1000 } })
   })
 })

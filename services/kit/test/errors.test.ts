@@ -73,7 +73,7 @@ describe('the kit\'s error handler', () => {
 
   it('starts every reason of the table at zero, so dashboards see the series before the first refusal', async () => {
     const app = await service(() => {})
-    expect(await rejected(app)).toEqual({ bad_input: 0, not_found: 0, too_large: 0, slow_client: 0, queue_full: 0, no_model: 0 })
+    expect(await rejected(app)).toEqual({ bad_input: 0, not_found: 0, too_large: 0, slow_client: 0, shutting_down: 0, queue_full: 0, no_model: 0 })
   })
 
   it('answers a validation failure 400 <PREFIX>_BAD_REQUEST naming the field', async () => {
@@ -146,6 +146,7 @@ describe('ErrorTable', () => {
     expect(TABLE.specs.request_aborted).toEqual({ status: 400, code: 'TEST_REQUEST_ABORTED', reason: 'bad_input' })
     expect(TABLE.specs.not_found).toEqual({ status: 404, code: 'TEST_NOT_FOUND', reason: 'not_found' })
     expect(TABLE.specs.internal).toEqual({ status: 500, code: 'TEST_INTERNAL', reason: 'internal' })
+    expect(TABLE.specs.shutting_down).toEqual({ status: 503, code: 'TEST_SHUTTING_DOWN', reason: 'shutting_down', retryAfter: 1 })
     expect(TABLE.specs.bad_url).toEqual({ status: 400, code: 'TEST_BAD_URL', reason: 'bad_input' })
     expect(TABLE.specs.request_timeout).toEqual({ status: 408, code: 'TEST_REQUEST_TIMEOUT', reason: 'slow_client' })
     expect(TABLE.specs.headers_too_large).toEqual({ status: 431, code: 'TEST_HEADERS_TOO_LARGE', reason: 'too_large' })

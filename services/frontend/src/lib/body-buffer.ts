@@ -6,20 +6,30 @@ import { FRONTEND_ERRORS } from '../contract.js'
 export interface BodyBufferOptions {
   /** Time to receive a whole body (BODY_TIMEOUT_MS); then 408. */
   timeoutMs: number
-  /** Request bodies held in memory at once, all requests together (MAX_BUFFERED_BYTES); beyond, 503. */
+  /** Bytes of request bodies held in memory at once, all requests together (MAX_BUFFERED_BYTES); beyond, 503. */
   maxBufferedBytes: number
 }
 
-/** The bytes of the buffer one request holds, given back when its answer is over. */
+/** A body received whole: its chunks as they came (never copied into one buffer) and its length. */
+export interface ReceivedBody {
+  chunks: Buffer[]
+  bytes: number
+}
+
+/** The bytes of the buffer one request holds: what it has sent, given back when its answer is over or its body refused. */
 interface Share { bytes: number }
 
 /**
  * Request bodies are received whole here before anything is forwarded, as nginx does by default:
  * a client trickling its upload holds a socket of the frontend for at most `timeoutMs`, never a
- * connection to a service, so a few hundred slow clients cannot take the upstream pools. Memory is
- * bounded by `maxBufferedBytes` across all requests: a declared length is reserved before the
- * `100 Continue` goes out (`admit`, an onRequest hook), a chunked body as it arrives (`parse`).
- * A client refused mid-body has its connection closed after the answer (plugins/proxy.ts).
+ * connection to a service, so a few hundred slow clients cannot take the upstream pools.
+ * `maxBufferedBytes` bounds the bytes really held, all requests together: each chunk is counted as
+ * it arrives, so a client holds only what it has sent (a declared length costs nothing until its
+ * bytes come), and a chunk that would pass the bound gets 503 and frees its body. Memory for
+ * bodies stays under the bound plus one chunk per connection. A body announced with
+ * `Expect: 100-continue` that would not fit in what is held now gets the 503 before its
+ * `100 Continue` (`admit`, an onRequest hook), so it is never sent. The kit's lingering close
+ * reads and drops the rest of a body refused mid-way.
  */
 export class BodyBuffer {
   #held = 0
@@ -30,24 +40,26 @@ export class BodyBuffer {
   /** Bytes held now, all requests together. */
   get held (): number { return this.#held }
 
-  /** onRequest: reserves a declared body's length, or answers 503 while the buffer is full. */
+  /** onRequest: opens the request's share, given back when its answer is over; 503 for an announced body that would not fit now. */
   admit = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
-    const length = Number(request.headers['content-length'] ?? 0)
-    // Over the route's limit: the kit's expectContinue answers 413 without reading it.
-    const declared = Number.isInteger(length) && length <= bodyLimitOf(request) ? length : 0
-    if (!this.#take(declared)) { done(this.#full(declared)); return }
-    const share: Share = { bytes: declared }
+    const share: Share = { bytes: 0 }
     this.#shares.set(request, share)
-    reply.raw.once('close', () => { this.#held -= share.bytes })
+    reply.raw.once('close', () => { this.#release(share) })
+    if (/^100-continue$/i.test(request.headers.expect ?? '')) {
+      const length = Number(request.headers['content-length'] ?? 0)
+      // Over the route's limit: the kit's expectContinue answers 413 without reading it.
+      if (Number.isInteger(length) && length <= bodyLimitOf(request) && this.#held + length > this.options.maxBufferedBytes) {
+        done(this.#full(length, 'its declared'))
+        return
+      }
+    }
     done()
   }
 
-  /** The content-type parser of the proxied body routes: the body as one Buffer, or 408, 413, 503. */
-  parse = (request: FastifyRequest, payload: NodeJS.ReadableStream, done: (err: Error | null, body?: Buffer) => void): void => {
+  /** The content-type parser of the proxied body routes: the body as a ReceivedBody, or 408, 413, 503. */
+  parse = (request: FastifyRequest, payload: NodeJS.ReadableStream, done: (err: Error | null, body?: ReceivedBody) => void): void => {
     const share = this.#shares.get(request) ?? { bytes: 0 }
     const limit = bodyLimitOf(request)
-    // A declared length is copied into place as it arrives: no second copy, no 2x peak at the end.
-    const whole = request.headers['content-length'] !== undefined && share.bytes > 0 ? Buffer.allocUnsafe(share.bytes) : undefined
     const chunks: Buffer[] = []
     let received = 0
     const finish = (err: Error | null): void => {
@@ -55,9 +67,14 @@ export class BodyBuffer {
       payload.removeListener('data', onData)
       payload.removeListener('end', onEnd)
       payload.removeListener('error', finish)
-      if (err !== null) done(err)
-      else if (whole !== undefined) done(null, whole.subarray(0, received))
-      else done(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received))
+      if (err === null) {
+        done(null, { chunks, bytes: received })
+        return
+      }
+      // Refused: the body is dropped now, not when the connection ends.
+      chunks.length = 0
+      this.#release(share)
+      done(err)
     }
     const onData = (chunk: Buffer): void => {
       received += chunk.length
@@ -65,15 +82,12 @@ export class BodyBuffer {
         finish(FRONTEND_ERRORS.error('body_too_large', `the request body is over ${limit} bytes, the limit for ${request.method} ${request.routeOptions.url ?? ''}`))
         return
       }
-      // Node's parser never delivers more than a declared Content-Length.
-      if (whole !== undefined) {
-        chunk.copy(whole, received - chunk.length)
+      if (this.#held + chunk.length > this.options.maxBufferedBytes) {
+        finish(this.#full(chunk.length, 'the next'))
         return
       }
-      if (received > share.bytes) {
-        if (!this.#take(received - share.bytes)) { finish(this.#full(received - share.bytes)); return }
-        share.bytes = received
-      }
+      this.#held += chunk.length
+      share.bytes += chunk.length
       chunks.push(chunk)
     }
     const onEnd = (): void => { finish(null) }
@@ -87,14 +101,13 @@ export class BodyBuffer {
     payload.on('error', finish)
   }
 
-  #take (bytes: number): boolean {
-    if (this.#held + bytes > this.options.maxBufferedBytes) return false
-    this.#held += bytes
-    return true
+  #release (share: Share): void {
+    this.#held -= share.bytes
+    share.bytes = 0
   }
 
-  #full (bytes: number): HttpError {
+  #full (bytes: number, which: string): HttpError {
     return FRONTEND_ERRORS.error('busy',
-      `the frontend is receiving ${this.#held} bytes of request bodies, and ${bytes} more would pass its MAX_BUFFERED_BYTES (${this.options.maxBufferedBytes}); retry shortly`)
+      `the frontend holds ${this.#held} bytes of request bodies, and ${which} ${bytes} bytes of this one would pass its MAX_BUFFERED_BYTES (${this.options.maxBufferedBytes}); retry shortly`)
   }
 }

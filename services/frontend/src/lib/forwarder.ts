@@ -2,8 +2,9 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { HttpError } from '@inference-stack/kit/contract'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Pool, type Dispatcher } from 'undici'
+import type { ReceivedBody } from './body-buffer.js'
 import { endToEnd } from './hop-by-hop.js'
-import { DeadlineError, upstreamBusy, upstreamFailure, type Upstream } from './upstream.js'
+import { DeadlineError, rootCode, upstreamBusy, upstreamFailure, type Upstream } from './upstream.js'
 
 /** An answer larger than this is cut (502): the services answer JSON of a few MB at most. */
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024
@@ -21,9 +22,9 @@ export interface ForwarderOptions {
  * One upstream's connection pool (undici) and what the frontend promises about it: at most
  * `connections + maxQueue` requests in progress or waiting (then 503 + Retry-After), an answer
  * within the upstream's `timeoutMs` from the moment a request is forwarded (then 504, however long
- * it waited for a connection), hop-by-hop headers dropped both ways, and no retries. Request
- * bodies arrive here complete (lib/body-buffer.ts), so a connection is only ever held for the
- * upstream's own time, never for a slow client's.
+ * it waited for a connection), hop-by-hop headers dropped both ways, and one retry only where it
+ * is safe (Exchange.#stale). Request bodies arrive here complete (lib/body-buffer.ts), so a
+ * connection is only ever held for the upstream's own time, never for a slow client's.
  */
 export class Forwarder {
   readonly #pool: Pool
@@ -41,15 +42,21 @@ export class Forwarder {
   }
 
   /** Sends `path` (query string included) to the upstream and the answer to `reply`; `reply` is answered in every case. */
-  forward (request: FastifyRequest, reply: FastifyReply, path: string, body: Buffer | null): void {
+  forward (request: FastifyRequest, reply: FastifyReply, path: string, body: ReceivedBody | null): void {
     if (this.#inFlight >= this.#limit) {
       this.fail(reply, upstreamBusy(this.upstream, this.#inFlight))
       return
     }
     this.#inFlight++
     const headers = endToEnd(request.headers)
-    if (body !== null) headers['content-length'] = String(body.length)
-    this.#pool.dispatch({ path, method: request.method as Dispatcher.HttpMethod, headers, body }, new Exchange(this, reply))
+    if (body !== null) headers['content-length'] = String(body.bytes)
+    const exchange = new Exchange(this, reply, { path, method: request.method as Dispatcher.HttpMethod, headers, body: bodyOf(body) })
+    this.dispatch(exchange)
+  }
+
+  /** @internal Sends (or sends again) an exchange's request on the pool. */
+  dispatch (exchange: Exchange): void {
+    this.#pool.dispatch(exchange.request, exchange)
   }
 
   /** @internal An exchange is over (answered, failed or timed out). */
@@ -67,6 +74,24 @@ export class Forwarder {
   }
 }
 
+/**
+ * The chunks as they came: one as it is, several written one after the other (undici documents
+ * iterables as bodies; its type declarations omit them).
+ */
+function bodyOf (body: ReceivedBody | null): Dispatcher.DispatchOptions['body'] {
+  if (body === null) return null
+  if (body.chunks.length <= 1) return body.chunks[0] ?? EMPTY
+  return body.chunks as Iterable<Buffer> as unknown as Dispatcher.DispatchOptions['body']
+}
+
+const EMPTY = Buffer.alloc(0)
+
+/**
+ * The errors of a kept-alive connection the upstream closed as the request went out on it (a
+ * service closing its idle connections on SIGTERM, or its keep-alive timeout racing the request).
+ */
+const STALE_CONNECTION_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'])
+
 /** One forwarded request: undici's handler, with its deadline. A class, not closures: one object per request. */
 class Exchange implements Dispatcher.DispatchHandler {
   #controller: Dispatcher.DispatchController | undefined
@@ -75,10 +100,20 @@ class Exchange implements Dispatcher.DispatchHandler {
   #chunks: Buffer[] = []
   #bytes = 0
   #finished = false
+  #retried = false
   readonly #timer: NodeJS.Timeout
 
-  constructor (readonly forwarder: Forwarder, readonly reply: FastifyReply) {
+  constructor (readonly forwarder: Forwarder, readonly reply: FastifyReply, readonly request: Dispatcher.DispatchOptions) {
     this.#timer = setTimeout(Exchange.#expire, forwarder.upstream.timeoutMs, this)
+    reply.raw.once('close', this.#clientClosed)
+  }
+
+  /** The answer's 'close': before it was written, the client left (kit clientGone reads it the same way). */
+  readonly #clientClosed = (): void => {
+    if (this.#finished || this.reply.raw.writableFinished) return
+    // Still queued for a connection: aborted when it starts (onRequestStart).
+    this.#controller?.abort(new Error('the client went away before its answer'))
+    this.#finish(undefined)
   }
 
   static #expire (exchange: Exchange): void {
@@ -109,7 +144,27 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseError (_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.#stale(error)) {
+      this.#retried = true
+      this.#controller = undefined
+      this.forwarder.dispatch(this)
+      return
+    }
     this.#finish(error)
+  }
+
+  /**
+   * Sent once more, on another connection: a request whose connection the upstream closed before
+   * any byte of an answer came, the first time only, while its deadline and its client last. Safe
+   * for every route the frontend forwards: a prime check, a classification and a KServe inference
+   * change nothing on the service, so one that did arrive costs work, never a second effect. The
+   * body is the same bytes (held whole until the answer is over). Without it, a service's graceful
+   * stop would show as a 502 to whoever raced its closing keep-alive connection.
+   */
+  #stale (error: Error): boolean {
+    if (this.#retried || this.#finished || this.#status !== 0 || this.reply.raw.destroyed) return false
+    const code = rootCode(error)
+    return code !== undefined && STALE_CONNECTION_CODES.has(code)
   }
 
   #finish (error: Error | undefined): void {

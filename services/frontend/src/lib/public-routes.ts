@@ -1,3 +1,5 @@
+import type { ErrorFormat } from '@inference-stack/kit'
+
 /** The upstreams' names, as in `Upstream.name`. */
 export type UpstreamName = 'prime' | 'classifier'
 
@@ -22,6 +24,8 @@ export interface PublicRoute {
    * answers 414): it is matched with a wildcard, and the upstream judges it.
    */
   longParam?: true
+  /** The shape of the frontend's own error answers on this route: `kserve` for the KServe v2 routes (default: the project's JSON). */
+  errorFormat?: ErrorFormat
 }
 
 const prime = (method: PublicRoute['method'], path: string, body?: BodyKind): PublicRoute =>
@@ -29,11 +33,15 @@ const prime = (method: PublicRoute['method'], path: string, body?: BodyKind): Pu
 const classifier = (method: PublicRoute['method'], path: string, body?: BodyKind): PublicRoute =>
   ({ method, upstream: 'classifier', path, prefix: '/api/classifier', ...(body === undefined ? {} : { body }) })
 
+/** A KServe v2 route of the classifier: its errors are `{ "error": "message" }`, the frontend's own included. */
+const v2 = (method: PublicRoute['method'], path: string, body?: BodyKind): PublicRoute =>
+  ({ ...classifier(method, path, body), errorFormat: 'kserve' })
+
 /** KServe v2 model routes exist with and without a version. */
 const v2Model = ['/v2/models/:name', '/v2/models/:name/versions/:version'].flatMap((model) => [
-  classifier('GET', model),
-  classifier('GET', `${model}/ready`),
-  classifier('POST', `${model}/infer`, 'infer')
+  v2('GET', model),
+  v2('GET', `${model}/ready`),
+  v2('POST', `${model}/infer`, 'infer')
 ])
 
 export const PUBLIC_ROUTES: readonly PublicRoute[] = [
@@ -43,9 +51,9 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   // The one route whose prefix is not the service's: the page and the README call it /api/classify.
   { method: 'POST', upstream: 'classifier', path: '/classify', prefix: '/api', body: 'image' },
   classifier('GET', '/info'),
-  classifier('GET', '/v2'),
-  classifier('GET', '/v2/health/live'),
-  classifier('GET', '/v2/health/ready'),
+  v2('GET', '/v2'),
+  v2('GET', '/v2/health/live'),
+  v2('GET', '/v2/health/ready'),
   ...v2Model
 ]
 
