@@ -13,8 +13,14 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 export const DEFAULT_MAX_INFER_BYTES = 32 * 1024 * 1024
 /** Prime's body limit (fastify's default): a full batch is a few tens of KB. */
 export const DEFAULT_MAX_PRIME_BODY_BYTES = 1024 * 1024
-/** Request bodies held in memory at once, all clients together: half the container's 256 MiB. */
-export const DEFAULT_MAX_BUFFERED_BYTES = 128 * 1024 * 1024
+/**
+ * Request bodies held in memory at once, all clients together: a quarter of the container's
+ * 256 MiB. The bodies are Buffers outside the V8 heap, which may itself grow to half the limit
+ * under a flood of requests before it collects, and Node's own memory is about 50 MiB: 64 MiB of
+ * bodies keeps the sum under the limit (still three uploads of the 20 MiB maximum, or hundreds of
+ * photos resized by the page).
+ */
+export const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024
 /** Connections to each upstream. Bodies arrive complete, so a connection is held only while the service works. */
 export const DEFAULT_UPSTREAM_CONNECTIONS = 64
 /** Requests that may wait for a connection to an upstream; beyond, 503 + Retry-After. */
