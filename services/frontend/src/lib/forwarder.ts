@@ -22,8 +22,8 @@ export interface ForwarderOptions {
  * One upstream's connection pool (undici) and what the frontend promises about it: at most
  * `connections + maxQueue` requests in progress or waiting (then 503 + Retry-After), an answer
  * within the upstream's `timeoutMs` from the moment a request is forwarded (then 504, however long
- * it waited for a connection), hop-by-hop headers dropped both ways, and one retry only where it
- * is safe (Exchange.#stale). Request bodies arrive here complete (lib/body-buffer.ts), so a
+ * it waited for a connection), hop-by-hop headers dropped both ways, and retries only where they
+ * are safe (Exchange.#stale). Request bodies arrive here complete (lib/body-buffer.ts), so a
  * connection is only ever held for the upstream's own time, never for a slow client's.
  */
 export class Forwarder {
@@ -87,10 +87,19 @@ function bodyOf (body: ReceivedBody | null): Dispatcher.DispatchOptions['body'] 
 const EMPTY = Buffer.alloc(0)
 
 /**
- * The errors of a kept-alive connection the upstream closed as the request went out on it (a
- * service closing its idle connections on SIGTERM, or its keep-alive timeout racing the request).
+ * The errors of a connection the upstream closed as the request went out on it: a kept-alive one
+ * it closed as idle (a service stopping on SIGTERM closes all of them at once, or its keep-alive
+ * timeout raced the request), or a new one the kernel had accepted for a listener that closed
+ * before taking it (reset).
  */
 const STALE_CONNECTION_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'])
+/**
+ * Tries after the first, each after a short pause (5, 10, 20 ms): enough for the other connections
+ * the upstream closed at the same moment to be seen closed, so a stopping service ends as a
+ * refused connection (503 + Retry-After) or an answer, not a 502.
+ */
+export const STALE_RETRIES = 3
+const STALE_RETRY_PAUSE_MS = 5
 
 /** One forwarded request: undici's handler, with its deadline. A class, not closures: one object per request. */
 class Exchange implements Dispatcher.DispatchHandler {
@@ -100,7 +109,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   #chunks: Buffer[] = []
   #bytes = 0
   #finished = false
-  #retried = false
+  #retries = 0
   readonly #timer: NodeJS.Timeout
 
   constructor (readonly forwarder: Forwarder, readonly reply: FastifyReply, readonly request: Dispatcher.DispatchOptions) {
@@ -114,6 +123,12 @@ class Exchange implements Dispatcher.DispatchHandler {
     // Still queued for a connection: aborted when it starts (onRequestStart).
     this.#controller?.abort(new Error('the client went away before its answer'))
     this.#finish(undefined)
+  }
+
+  static #retry (exchange: Exchange): void {
+    // Answered meanwhile (its deadline passed) or its client left: nothing to send.
+    if (exchange.#finished || exchange.reply.raw.destroyed) return
+    exchange.forwarder.dispatch(exchange)
   }
 
   static #expire (exchange: Exchange): void {
@@ -145,24 +160,23 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseError (_controller: Dispatcher.DispatchController, error: Error): void {
     if (this.#stale(error)) {
-      this.#retried = true
       this.#controller = undefined
-      this.forwarder.dispatch(this)
+      setTimeout(Exchange.#retry, STALE_RETRY_PAUSE_MS * 2 ** this.#retries++, this)
       return
     }
     this.#finish(error)
   }
 
   /**
-   * Sent once more, on another connection: a request whose connection the upstream closed before
-   * any byte of an answer came, the first time only, while its deadline and its client last. Safe
-   * for every route the frontend forwards: a prime check, a classification and a KServe inference
-   * change nothing on the service, so one that did arrive costs work, never a second effect. The
-   * body is the same bytes (held whole until the answer is over). Without it, a service's graceful
-   * stop would show as a 502 to whoever raced its closing keep-alive connection.
+   * Sent again, on another connection: a request whose connection the upstream closed before any
+   * byte of an answer came, up to STALE_RETRIES times, while its deadline and its client last.
+   * Safe for every route the frontend forwards: a prime check, a classification and a KServe
+   * inference change nothing on the service, so one that did arrive costs work, never a second
+   * effect. The body is the same bytes (held whole until the answer is over). Without it, a
+   * service's graceful stop would show as a 502 to whoever raced its closing connections.
    */
   #stale (error: Error): boolean {
-    if (this.#retried || this.#finished || this.#status !== 0 || this.reply.raw.destroyed) return false
+    if (this.#retries >= STALE_RETRIES || this.#finished || this.#status !== 0 || this.reply.raw.destroyed) return false
     const code = rootCode(error)
     return code !== undefined && STALE_CONNECTION_CODES.has(code)
   }
