@@ -25,9 +25,6 @@ describe('drain', () => {
     const inFlight = new Promise<void>((resolve) => { started = resolve })
     app.get('/slow', async () => { started(); await released; return { ok: true } })
     app.get('/fast', async () => ({ ok: true }))
-    let closing!: () => void
-    const closeBegun = new Promise<void>((resolve) => { closing = resolve })
-    app.addHook('preClose', async () => { closing() })
     const url = await app.listen({ host: '127.0.0.1', port: 0 })
     const agent = new (await import('node:http')).Agent({ keepAlive: true })
 
@@ -35,7 +32,8 @@ describe('drain', () => {
     const answer = get(`${url}/slow`, agent)
     await inFlight
     const closed = app.close()
-    await closeBegun
+    // The close has begun (drain's preClose waits for this request) when the answer is sent.
+    await new Promise((resolve) => setTimeout(resolve, 50))
     release()
     expect(await answer).toEqual({ status: 200, connection: 'close' })
     await closed
@@ -71,5 +69,36 @@ describe('drain', () => {
     expect(head.toLowerCase()).toContain('connection: close')
     expect(head.toLowerCase()).toContain('retry-after: 1')
     expect(JSON.parse(body)).toEqual({ error: { code: 'TEST_SHUTTING_DOWN', message: 'the test service is shutting down; retry shortly', retry_after_ms: 1000 } })
+  })
+
+  it('keeps listening until the requests from before the close are answered: a new client meanwhile reads the 503 JSON, not a reset or a refused connection; then the port closes', async () => {
+    const app = Fastify({ return503OnClosing: false })
+    await app.register(errors, { table: TABLE })
+    // Before drain's own preClose hook, which waits for the request in flight.
+    let closing!: () => void
+    const closeBegun = new Promise<void>((resolve) => { closing = resolve })
+    app.addHook('preClose', async () => { closing() })
+    await app.register(drain, { name: 'test', shuttingDown: TABLE.specs.shutting_down })
+    let release!: () => void
+    const released = new Promise<void>((resolve) => { release = resolve })
+    let started!: () => void
+    const inFlight = new Promise<void>((resolve) => { started = resolve })
+    app.get('/slow', async () => { started(); await released; return { ok: true } })
+    app.get('/fast', async () => ({ ok: true }))
+    const url = await app.listen({ host: '127.0.0.1', port: 0 })
+    const slow = fetch(`${url}/slow`)
+    await inFlight
+    const closed = app.close()
+    await closeBegun
+    // A new connection while the earlier request runs.
+    const during = await fetch(`${url}/fast`)
+    expect(during.status).toBe(503)
+    expect(during.headers.get('connection')).toBe('close')
+    expect(((await during.json()) as { error: { code: string } }).error.code).toBe('TEST_SHUTTING_DOWN')
+    release()
+    expect((await slow).status).toBe(200)
+    await closed
+    const after = await fetch(`${url}/fast`).then(() => 'answered', (err: { cause?: { code?: string } }) => err.cause?.code)
+    expect(after).toBe('ECONNREFUSED')
   })
 })
