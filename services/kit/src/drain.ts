@@ -2,17 +2,6 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { HttpError, type ErrorSpec } from './error-table.js'
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /**
-     * Aborted when the drain begins (the first thing a close does), before the requests from
-     * earlier are waited for: a service refuses work it has only queued here (prime's checks
-     * waiting for a worker), so the drain is bounded by the work already running.
-     */
-    drainSignal: AbortSignal
-  }
-}
-
 export interface DrainOptions {
   /** The service's name, in the message. */
   name?: string
@@ -31,17 +20,14 @@ export interface DrainOptions {
  * `shuttingDown` new requests are served as usual while the earlier ones finish. Answers sent
  * while the server closes carry `Connection: close`: without it, a keep-alive client whose request
  * was in flight (the frontend's proxy, any HTTP agent) keeps its socket open and close() waits for
- * keepAliveTimeout. Work a service has only queued is refused when the drain begins (`drainSignal`).
- * Every service registers it (kit service()); the supervisor's grace period (closeWithGrace)
- * bounds the whole drain.
+ * keepAliveTimeout. Every service registers it (kit service()); the supervisor's grace period
+ * (closeWithGrace) bounds the whole drain.
  */
 export const drain = fp(async function drain (app: FastifyInstance, opts: DrainOptions) {
   let closing = false
   /** Requests that arrived before the close began and are not answered yet. */
   let earlier = 0
   let allAnswered: (() => void) | undefined
-  const started = new AbortController()
-  app.decorate('drainSignal', started.signal)
   const spec = opts.shuttingDown
   const message = `the ${opts.name ?? ''}${opts.name === undefined ? '' : ' '}service is shutting down; retry shortly`
   // Callback hooks, not async ones: they run on every request and cost no promise.
@@ -65,7 +51,6 @@ export const drain = fp(async function drain (app: FastifyInstance, opts: DrainO
   })
   app.addHook('preClose', async () => {
     closing = true
-    started.abort()
     if (earlier > 0) await new Promise<void>((resolve) => { allAnswered = resolve })
   })
   app.addHook('onSend', (request, reply, payload, done) => {

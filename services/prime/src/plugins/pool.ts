@@ -80,10 +80,6 @@ export const pool = fp(async function primePool (app: FastifyInstance, { config,
       startFailed: (reason, retryInMs) => app.log.error({ reason, retryInMs }, 'a check worker could not start; trying again')
     }
   })
-  // Checks still waiting for a worker get 503 PRIME_SHUTTING_DOWN as soon as the drain begins;
-  // those in a worker finish. The drain then waits only for them.
-  // (A failure of that close is the onClose hook's to report: it awaits the same promise.)
-  app.drainSignal.addEventListener('abort', () => { pool.close().catch(() => {}) }, { once: true })
   app.addHook('onClose', async () => { await pool.close() })
   app.addReadinessCheck('prime-pool', () => pool.alive > 0 || `none of the ${pool.size} check workers is alive; they are being started again`)
 
@@ -128,4 +124,4 @@ export const pool = fp(async function primePool (app: FastifyInstance, { config,
     if (where === 'pool') taskMs = taskMs === undefined ? ms : 0.8 * taskMs + 0.2 * ms
     return answers
   })
-}, { name: 'prime-pool', dependencies: ['kit-health', 'kit-metrics', 'kit-drain'] })
+}, { name: 'prime-pool', dependencies: ['kit-health', 'kit-metrics'] })
