@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify'
+import { Server } from 'node:net'
 import fp from 'fastify-plugin'
 import { HttpError, type ErrorSpec } from './error-table.js'
+
+/** How long connections accepted just before the port closed have to send their request. */
+export const LAST_CALL_MS = 100
 
 export interface DrainOptions {
   /** The service's name, in the message. */
@@ -52,6 +56,13 @@ export const drain = fp(async function drain (app: FastifyInstance, opts: DrainO
   app.addHook('preClose', async () => {
     closing = true
     if (earlier > 0) await new Promise<void>((resolve) => { allAnswered = resolve })
+    if (!app.server.listening) return
+    // Node's close() would end every connection without a request in progress, a client's that was
+    // accepted a moment ago and whose request has not been read yet among them: that client would
+    // see a reset. So the port stops taking connections first; those already taken have
+    // LAST_CALL_MS to send their request (answered 503 as above); then fastify closes the rest.
+    Server.prototype.close.call(app.server)
+    await new Promise((resolve) => setTimeout(resolve, LAST_CALL_MS))
   })
   app.addHook('onSend', (request, reply, payload, done) => {
     if (closing && request.raw.httpVersionMajor < 2) reply.header('connection', 'close')
